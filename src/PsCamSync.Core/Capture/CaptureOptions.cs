@@ -1,0 +1,40 @@
+using PsCamSync.Core.Takes;
+using PsCamSync.Core.Timing;
+
+namespace PsCamSync.Core.Capture;
+
+/// <summary>Everything a take needs besides its cameras.</summary>
+public sealed class CaptureOptions
+{
+    /// <summary>The frame grid on the shared timeline.</summary>
+    public required FrameSchedule Schedule { get; init; }
+
+    /// <summary>Take folder to create; must not exist, its parent must be writable.</summary>
+    public required string Path { get; init; }
+
+    /// <summary>Video encoder (default: built-in lossless Y4M).</summary>
+    public VideoEncoder Encoder { get; init; } = VideoEncoder.Y4M;
+
+    /// <summary>ffmpeg executable for the FFmpeg encoders (default "ffmpeg" on PATH).</summary>
+    public string FfmpegPath { get; init; } = "ffmpeg";
+
+    /// <summary>RAM for all frame rings together, bytes; null = use <see cref="BufferSeconds"/>.</summary>
+    public long? BufferMemoryBytes { get; init; }
+
+    /// <summary>Ring depth in seconds of frames per camera when <see cref="BufferMemoryBytes"/> is null (default 2 s).</summary>
+    public double BufferSeconds { get; init; } = 2.0;
+
+    /// <summary>Exposure to set, µs; null keeps each camera's current exposure.</summary>
+    public double? ExposureUs { get; init; }
+
+    /// <summary>
+    /// A trigger later than this after Tn is skipped and recorded as late, ns; null = a quarter period, at most 2 ms.
+    /// </summary>
+    public long? LateToleranceNs { get; init; }
+
+    /// <summary>What the trigger thread asks of the OS.</summary>
+    public TriggerTimerOptions Timer { get; init; } = new();
+
+    /// <summary>Take name recorded in the manifest; default: the folder name.</summary>
+    public string? Name { get; init; }
+}

@@ -1,0 +1,67 @@
+namespace PsCamSync.Core;
+
+/// <summary>
+/// Base of every error the core throws on purpose. The cmdlet layer maps each subtype onto one
+/// PowerShell <c>ErrorCategory</c>; anything else reaching it is a bug.
+/// </summary>
+public class PsCamSyncException : Exception
+{
+    /// <summary>Creates the error with a message that says what failed and how to fix it.</summary>
+    public PsCamSyncException(string message, Exception? inner = null) : base(message, inner) { }
+}
+
+/// <summary>
+/// A parameter value is out of range or contradicts another. <see cref="ParameterName"/> is the name a user
+/// typed (PowerShell parameter or options property, e.g. <c>FrameRate</c>), and the message says the fix.
+/// </summary>
+public sealed class InvalidCaptureArgumentException : PsCamSyncException
+{
+    /// <summary>Creates the error for <paramref name="parameterName"/>.</summary>
+    /// <param name="parameterName">The user-facing parameter name, without a leading dash.</param>
+    /// <param name="message">What is wrong and what to do instead.</param>
+    public InvalidCaptureArgumentException(string parameterName, string message)
+        : base($"-{parameterName}: {message}") => ParameterName = parameterName;
+
+    /// <summary>The user-facing parameter name, without a leading dash.</summary>
+    public string ParameterName { get; }
+}
+
+/// <summary>No camera with the requested id, serial or address was found on any backend.</summary>
+public sealed class CameraNotFoundException : PsCamSyncException
+{
+    /// <summary>Creates the error for the id that was asked for.</summary>
+    public CameraNotFoundException(string cameraId, string message) : base(message) => CameraId = cameraId;
+
+    /// <summary>The id, serial or address that matched nothing.</summary>
+    public string CameraId { get; }
+}
+
+/// <summary>A camera or backend failed while being opened, configured or streamed.</summary>
+public sealed class CameraException : PsCamSyncException
+{
+    /// <summary>Creates the error for <paramref name="cameraId"/>.</summary>
+    public CameraException(string cameraId, string message, Exception? inner = null) : base(message, inner) => CameraId = cameraId;
+
+    /// <summary>The camera the fault belongs to.</summary>
+    public string CameraId { get; }
+}
+
+/// <summary>A camera feature does not exist, has another type, or rejected a value.</summary>
+public sealed class FeatureException : PsCamSyncException
+{
+    /// <summary>Creates the error for feature <paramref name="featureName"/>.</summary>
+    public FeatureException(string featureName, string message, Exception? inner = null) : base(message, inner) => FeatureName = featureName;
+
+    /// <summary>The GenICam (SFNC) feature name.</summary>
+    public string FeatureName { get; }
+}
+
+/// <summary>A take folder cannot be created, written or read back.</summary>
+public sealed class TakeFolderException : PsCamSyncException
+{
+    /// <summary>Creates the error for <paramref name="path"/>.</summary>
+    public TakeFolderException(string path, string message, Exception? inner = null) : base(message, inner) => Path = path;
+
+    /// <summary>The take folder or file concerned.</summary>
+    public string Path { get; }
+}

@@ -1,0 +1,123 @@
+using PsCamSync.Core.Timing;
+
+namespace PsCamSync.Core.Takes;
+
+/// <summary>State of a take as recorded in <c>take.json</c>.</summary>
+public enum TakeState
+{
+    /// <summary>Written at start; a take still in this state after its process ended crashed.</summary>
+    Recording,
+    /// <summary>Every scheduled frame slot was accounted for.</summary>
+    Completed,
+    /// <summary>Stopped early by Stop-SyncCapture (possibly at a scheduled frame).</summary>
+    Stopped,
+    /// <summary>Ended by a fault; what was captured before it is kept.</summary>
+    Faulted,
+}
+
+/// <summary>
+/// <c>take.json</c>: the self-description of a take folder. Written when the take starts and rewritten
+/// (atomically, via a temporary file) when it ends, so a crashed take is still described.
+/// </summary>
+public sealed class TakeManifest
+{
+    /// <summary>Manifest format version; readers reject a newer major version.</summary>
+    public int FormatVersion { get; set; } = 1;
+    /// <summary>Take name (the folder name).</summary>
+    public string Name { get; set; } = "";
+    /// <summary>Host that recorded the take (DNS host name).</summary>
+    public string Host { get; set; } = "";
+    /// <summary>PsCamSync version that wrote the take.</summary>
+    public string ModuleVersion { get; set; } = "";
+    /// <summary>The frame grid; indexes in the frames tables are indexes of this schedule.</summary>
+    public FrameSchedule? Schedule { get; set; }
+    /// <summary>First index this host scheduled (later than 0 when it joined after T0).</summary>
+    public long FirstFrameIndex { get; set; }
+    /// <summary>One past the last index this host scheduled (earlier than Schedule.EndIndex when stopped).</summary>
+    public long EndFrameIndex { get; set; }
+    /// <summary>Trigger tolerance: a trigger later than this many ns after Tn is skipped as late.</summary>
+    public long LateToleranceNs { get; set; }
+    /// <summary>When the take object started, ns on the shared timeline.</summary>
+    public long StartedNs { get; set; }
+    /// <summary>When it was finalised, ns on the shared timeline; null while recording.</summary>
+    public long? EndedNs { get; set; }
+    /// <summary>Current state.</summary>
+    public TakeState State { get; set; } = TakeState.Recording;
+    /// <summary>The cameras, in capture order.</summary>
+    public List<TakeCamera> Cameras { get; set; } = new();
+    /// <summary>Faults recorded during the take, in order.</summary>
+    public List<TakeFault> Faults { get; set; } = new();
+    /// <summary>What real-time settings the trigger thread got, and which it did not.</summary>
+    public TriggerThreadReport? TriggerThread { get; set; }
+}
+
+/// <summary>One camera of a take.</summary>
+public sealed class TakeCamera
+{
+    /// <summary>Backend name.</summary>
+    public string Backend { get; set; } = "";
+    /// <summary>Camera id as discovery gave it.</summary>
+    public string Id { get; set; } = "";
+    /// <summary>Vendor.</summary>
+    public string Vendor { get; set; } = "";
+    /// <summary>Model.</summary>
+    public string Model { get; set; } = "";
+    /// <summary>Serial number.</summary>
+    public string Serial { get; set; } = "";
+    /// <summary>Transport address.</summary>
+    public string Address { get; set; } = "";
+    /// <summary>Width in pixels.</summary>
+    public int Width { get; set; }
+    /// <summary>Height in pixels.</summary>
+    public int Height { get; set; }
+    /// <summary>PFNC pixel format name.</summary>
+    public string PixelFormat { get; set; } = "";
+    /// <summary>Feature values that matter for the take (ExposureTime, TriggerMode, ...), as strings.</summary>
+    public Dictionary<string, string> Settings { get; set; } = new();
+    /// <summary>Video file name, relative to the take folder.</summary>
+    public string VideoFile { get; set; } = "";
+    /// <summary>Frames table file name, relative to the take folder.</summary>
+    public string FramesFile { get; set; } = "";
+    /// <summary>Encoder that wrote the video (<c>Y4M</c>, <c>libx264</c>, <c>ffv1</c>, <c>hevc_nvenc</c>).</summary>
+    public string Encoder { get; set; } = "";
+    /// <summary>Ring size in frames.</summary>
+    public int RingFrames { get; set; }
+    /// <summary>Frame accounting; complete once the take is finalised.</summary>
+    public FrameCounts Counts { get; set; } = new();
+}
+
+/// <summary>A fault recorded in a take; nothing captured before it is lost.</summary>
+public sealed class TakeFault
+{
+    /// <summary>When, ns on the shared timeline.</summary>
+    public long TimeNs { get; set; }
+    /// <summary>Camera id, or null for the take as a whole.</summary>
+    public string? Camera { get; set; }
+    /// <summary>Where it happened: <c>Trigger</c>, <c>Stream</c>, <c>Writer</c>, <c>Encoder</c>, <c>Setup</c>.</summary>
+    public string Source { get; set; } = "";
+    /// <summary>What happened.</summary>
+    public string Message { get; set; } = "";
+    /// <summary>Exception type and stack, when there was one.</summary>
+    public string? Detail { get; set; }
+}
+
+/// <summary>Real-time settings asked for on the trigger thread and what the OS granted.</summary>
+public sealed class TriggerThreadReport
+{
+    /// <summary>SCHED_FIFO priority granted, or 0 when the thread ran SCHED_OTHER.</summary>
+    public int FifoPriority { get; set; }
+    /// <summary>Timer slack in ns after PR_SET_TIMERSLACK (the Linux default is 50 000).</summary>
+    public long TimerSlackNs { get; set; }
+    /// <summary>True when mlockall(MCL_CURRENT|MCL_FUTURE) succeeded.</summary>
+    public bool MemoryLocked { get; set; }
+    /// <summary>Spin window before each deadline, ns (0 = pure sleep).</summary>
+    public long SpinNs { get; set; }
+    /// <summary>Settings that were refused, with errno text (e.g. "SCHED_FIFO: EPERM").</summary>
+    public List<string> Refused { get; set; } = new();
+    /// <summary>Wake-up error statistics over the take, µs after the deadline.</summary>
+    public double WakeErrorP50Us { get; set; }
+    /// <summary>99th percentile of the wake-up error, µs.</summary>
+    public double WakeErrorP99Us { get; set; }
+    /// <summary>Largest wake-up error, µs.</summary>
+    public double WakeErrorMaxUs { get; set; }
+}

@@ -1,0 +1,1 @@
+// The cmdlets land here (one sealed VerbNounCommand per file).
