@@ -1,25 +1,28 @@
 namespace PsCamSync.Core.Timing;
 
-// STUB (skeleton): the timing helper replaces the bodies; signatures are the contract.
+// STUB (skeleton): ClockMapping.Sample and DeadlineTimer are stubs the timing helper replaces;
+// SharedTimeline and MonotonicClock are real.
 
 /// <summary>The shared timeline: CLOCK_REALTIME in Int64 ns since the Unix epoch (PTP-disciplined by ptp4l/phc2sys).</summary>
 public static class SharedTimeline
 {
     /// <summary>Now on the shared timeline, ns since 1970-01-01T00:00:00Z.</summary>
-    public static long NowNs() => throw new NotImplementedException();
+    public static long NowNs() => LibC.Now(LibC.CLOCK_REALTIME);
 
-    /// <summary>Converts shared-timeline ns to a UTC DateTimeOffset (100 ns resolution), for people.</summary>
-    public static DateTimeOffset ToDateTimeOffset(long ns) => throw new NotImplementedException();
+    /// <summary>Converts shared-timeline ns to a UTC DateTimeOffset (truncated to 100 ns ticks), for people.</summary>
+    public static DateTimeOffset ToDateTimeOffset(long ns) =>
+        DateTimeOffset.UnixEpoch.AddTicks(ns / TimeSpan.NanosecondsPerTick);
 
-    /// <summary>Converts a DateTimeOffset to shared-timeline ns.</summary>
-    public static long FromDateTimeOffset(DateTimeOffset time) => throw new NotImplementedException();
+    /// <summary>Converts a DateTimeOffset to shared-timeline ns (exact: ticks are 100 ns).</summary>
+    public static long FromDateTimeOffset(DateTimeOffset time) =>
+        checked((time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * TimeSpan.NanosecondsPerTick);
 }
 
 /// <summary>CLOCK_MONOTONIC in Int64 ns: never slewed by PTP, what deadlines are slept on.</summary>
 public static class MonotonicClock
 {
     /// <summary>Now on CLOCK_MONOTONIC, ns.</summary>
-    public static long NowNs() => throw new NotImplementedException();
+    public static long NowNs() => LibC.Now(LibC.CLOCK_MONOTONIC);
 }
 
 /// <summary>
