@@ -1,9 +1,9 @@
+using System.Reflection;
 using PsCamSync.Core.Cameras;
 using PsCamSync.Core.Takes;
+using PsCamSync.Core.Timing;
 
 namespace PsCamSync.Core.Capture;
-
-// STUB (skeleton): replaced by the capture pipeline; signatures are the contract.
 
 /// <summary>A point-in-time view of a running take, for progress bars.</summary>
 /// <param name="Take">Take name.</param>
@@ -25,42 +25,350 @@ public readonly record struct CaptureProgress(
 
 /// <summary>
 /// One take on one host: a trigger thread firing every camera at <c>Tn</c>, a receive path per camera filling a
-/// bounded ring, and a writer per camera draining it into the take folder.
+/// bounded <see cref="FrameRing"/>, and a writer per camera draining it into the take folder
+/// (<c>take.json</c>, <c>&lt;camera&gt;.frames.csv</c>, video). Every slot ends in exactly one
+/// <see cref="FrameStatus"/>; faults are recorded in the manifest and never lose what was already written.
 /// </summary>
 public sealed class CaptureSession : IDisposable
 {
-    /// <summary>
-    /// Validates everything, creates the take folder, writes <c>take.json</c>, configures the cameras and starts the
-    /// threads. Returns at once; the take runs until its schedule ends or <see cref="Stop"/>.
-    /// </summary>
-    /// <param name="cameras">Open cameras; the session owns them from here and disposes them at the end.</param>
-    /// <param name="options">Schedule, folder, encoder, buffers.</param>
-    /// <exception cref="InvalidCaptureArgumentException">Bad input; ParameterName says which.</exception>
-    /// <exception cref="CameraException">A camera could not be configured or started.</exception>
-    public static CaptureSession Start(IReadOnlyList<ICamera> cameras, CaptureOptions options) => throw new NotImplementedException();
+    /// <summary>Margin between "now" and the first frame this host will fire, ns (2 ms).</summary>
+    public const long JoinMarginNs = 2_000_000;
 
-    /// <summary>The take folder.</summary>
-    public string TakePath => throw new NotImplementedException();
+    private readonly object _gate = new();
+    private readonly CaptureOptions _options;
+    private readonly CameraPipeline[] _pipelines;
+    private readonly TakeManifest _manifest;
+    private readonly TriggerLoop _loop;
+    private readonly DeadlineTimer _timer;
+    private readonly WakeErrorStatistics _wakeErrors;
+    private readonly CancellationTokenSource _cancel = new();
+    private readonly TaskCompletionSource<TakeManifest> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool _stoppedEarly;
+    private volatile bool _finished;
+
+    private CaptureSession(CaptureOptions options, string takePath, string name, CameraPipeline[] pipelines,
+        TakeManifest manifest, long firstIndex, long endIndex, long lateToleranceNs)
+    {
+        _options = options;
+        TakePath = takePath;
+        Name = name;
+        _pipelines = pipelines;
+        _manifest = manifest;
+        _timer = new DeadlineTimer(options.Timer);
+        _wakeErrors = new WakeErrorStatistics(checked((int)Math.Min(endIndex - firstIndex, 1_000_000)));
+        _loop = new TriggerLoop(options.Schedule, firstIndex, endIndex, pipelines, _timer, _wakeErrors, lateToleranceNs, RecordFault);
+    }
+
+    /// <summary>The take folder (absolute path).</summary>
+    public string TakePath { get; }
 
     /// <summary>Take name.</summary>
-    public string Name => throw new NotImplementedException();
+    public string Name { get; }
+
+    /// <summary>The schedule this take follows.</summary>
+    public FrameSchedule Schedule => _options.Schedule;
 
     /// <summary>The manifest as it stands (final once <see cref="Completion"/> has finished).</summary>
-    public TakeManifest Manifest => throw new NotImplementedException();
+    public TakeManifest Manifest => _manifest;
 
-    /// <summary>Finishes with the final manifest when the take has been finalised; never faults (faults go into the manifest).</summary>
-    public Task<TakeManifest> Completion => throw new NotImplementedException();
+    /// <summary>Finishes with the final manifest once the take has been finalised; never faults (faults go into the manifest).</summary>
+    public Task<TakeManifest> Completion => _done.Task;
+
+    /// <summary>True once the take has been finalised.</summary>
+    public bool IsFinished => _finished;
+
+    /// <summary>
+    /// Validates everything, configures the cameras, creates the take folder, writes <c>take.json</c> and starts the
+    /// threads. Returns at once; the take runs until its schedule ends or <see cref="Stop"/>.
+    /// </summary>
+    /// <param name="cameras">Open cameras; the session owns them from here and disposes them when the take ends
+    /// (or when this method throws).</param>
+    /// <param name="options">Schedule, folder, encoder, buffers.</param>
+    /// <exception cref="InvalidCaptureArgumentException">Bad input; ParameterName says which (CameraId, Exposure,
+    /// FrameRate, StartTime, Path, BufferMemory, Encoder).</exception>
+    /// <exception cref="CameraException">A camera could not be configured or started.</exception>
+    /// <exception cref="FeatureException">A camera rejected its trigger or exposure settings.</exception>
+    public static CaptureSession Start(IReadOnlyList<ICamera> cameras, CaptureOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(cameras);
+        ArgumentNullException.ThrowIfNull(options);
+        var started = new List<ICamera>();
+        var pipelines = new List<CameraPipeline>();
+        try
+        {
+            return StartCore(cameras, options, started, pipelines);
+        }
+        catch
+        {
+            foreach (var c in started)
+                try { c.StopAcquisition(); } catch (Exception e) { System.Diagnostics.Trace.TraceError($"PsCamSync: stopping {c.Info.Id} after a failed start: {e}"); }
+            foreach (var p in pipelines)
+                p.Complete(0);
+            foreach (var c in cameras)
+                c.Dispose();
+            throw;
+        }
+    }
+
+    private static CaptureSession StartCore(IReadOnlyList<ICamera> cameras, CaptureOptions options,
+        List<ICamera> started, List<CameraPipeline> pipelines)
+    {
+        var schedule = options.Schedule ?? throw new InvalidCaptureArgumentException("FrameRate", "a take needs a schedule: give -FrameRate or -Period.");
+        if (cameras.Count == 0)
+            throw new InvalidCaptureArgumentException("CameraId", "no camera was given; pipe cameras from Get-SyncCamera or pass -CameraId.");
+        var dup = cameras.GroupBy(c => c.Info.Id).FirstOrDefault(g => g.Count() > 1);
+        if (dup is not null)
+            throw new InvalidCaptureArgumentException("CameraId", $"camera '{dup.Key}' is given more than once; give each camera once.");
+        long period = schedule.PeriodNs;
+        if (options.ExposureUs is double exp && (!(exp > 0) || exp * 1000 >= period))
+            throw new InvalidCaptureArgumentException("Exposure",
+                $"an exposure of {exp} µs does not fit the frame period of {period / 1000.0} µs ({schedule.FrameRateHz:0.###} Hz); give a positive -Exposure shorter than the period, or a lower -FrameRate.");
+
+        foreach (var camera in cameras)
+        {
+            camera.ConfigureSoftwareTrigger(options.ExposureUs);
+            var (exposureUs, busyNs) = camera.TriggerTiming;
+            if (exposureUs * 1000 >= period)
+                throw new InvalidCaptureArgumentException("Exposure",
+                    $"camera '{camera.Info.Id}' exposes for {exposureUs} µs, longer than the frame period of {period / 1000.0} µs; give a shorter -Exposure or a lower -FrameRate.");
+            if (busyNs > period)
+                throw new InvalidCaptureArgumentException("FrameRate",
+                    $"camera '{camera.Info.Id}' needs {busyNs / 1000.0} µs between triggers (exposure + readout), so it follows at most {1e9 / busyNs:0.#} Hz; give a lower -FrameRate or a shorter -Exposure.");
+        }
+
+        long now = SharedTimeline.NowNs();
+        long first = schedule.FirstIndexAtOrAfter(now + JoinMarginNs);
+        long end = schedule.EndIndex;
+        if (first >= end)
+            throw new InvalidCaptureArgumentException("StartTime",
+                $"the take scheduled from {SharedTimeline.ToDateTimeOffset(schedule.StartNs):O} ended at {SharedTimeline.ToDateTimeOffset(schedule.TimeOf(end)):O}, before now; give a later -StartTime or use -Lead.");
+        long lateTolerance = options.LateToleranceNs ?? Math.Min(period / 4, 2_000_000);
+        if (lateTolerance <= 0)
+            throw new InvalidCaptureArgumentException("LateTolerance", $"the late tolerance must be positive; got {lateTolerance} ns.");
+
+        var frameBytes = cameras.Select(c => c.FrameBytes).ToArray();
+        int depth = FrameRing.DepthFor(frameBytes, options.BufferMemoryBytes, options.BufferSeconds, schedule.FrameRateHz);
+
+        string takePath = TakeFolder.Create(options.Path);
+        string name = options.Name ?? Path.GetFileName(takePath.TrimEnd(Path.DirectorySeparatorChar));
+        var manifest = new TakeManifest
+        {
+            Name = name,
+            Host = Environment.MachineName,
+            ModuleVersion = ModuleVersion,
+            Schedule = schedule,
+            FirstFrameIndex = first,
+            EndFrameIndex = end,
+            LateToleranceNs = lateTolerance,
+            StartedNs = now,
+            State = TakeState.Recording,
+        };
+
+        long frameTimeout = Math.Max(4 * period, 250_000_000);
+        int slotCapacity = (int)Math.Clamp(2 * (frameTimeout / period + depth) + 64, 256, 1 << 20);
+        var stems = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        CaptureSession? session = null;
+        foreach (var camera in cameras)
+        {
+            var info = camera.Info;
+            string stem = TakeFolder.FileStem(info.Id);
+            for (int k = 2; !stems.Add(stem); k++) stem = $"{TakeFolder.FileStem(info.Id)}-{k}";
+            string videoFile = stem + VideoSinks.Extension(options.Encoder);
+            string framesFile = stem + ".frames.csv";
+            var format = new VideoFormat(info.Width, info.Height, info.PixelFormat, schedule.FrameRateHz);
+            var ring = new FrameRing(depth, camera.FrameBytes);
+            var sink = VideoSinks.Create(options.Encoder, takePath, videoFile, format, options.FfmpegPath);
+            FramesTableWriter table;
+            try { table = new FramesTableWriter(Path.Combine(takePath, framesFile)); }
+            catch { sink.Dispose(); throw; }
+            pipelines.Add(new CameraPipeline(camera, info.Id, ring, sink, table, slotCapacity, frameTimeout,
+                (cam, src, msg, ex) => session!.RecordFault(cam, src, msg, ex)));
+            manifest.Cameras.Add(new TakeCamera
+            {
+                Backend = info.Backend,
+                Id = info.Id,
+                Vendor = info.Vendor,
+                Model = info.Model,
+                Serial = info.Serial,
+                Address = info.Address,
+                Width = info.Width,
+                Height = info.Height,
+                PixelFormat = info.PixelFormat.ToString(),
+                Settings = ReadSettings(camera),
+                VideoFile = videoFile,
+                FramesFile = framesFile,
+                Encoder = sink.EncoderName,
+                RingFrames = depth,
+            });
+        }
+
+        session = new CaptureSession(options, takePath, name, pipelines.ToArray(), manifest, first, end, lateTolerance);
+        TakeFolder.WriteManifest(takePath, manifest);
+        foreach (var p in pipelines)
+        {
+            p.Camera.StartAcquisition(p);
+            started.Add(p.Camera);
+            p.StartWriter();
+        }
+        session.StartThreads();
+        return session;
+    }
+
+    private static readonly string[] RecordedFeatures =
+        { "ExposureTime", "ExposureTimeAbs", "TriggerSelector", "TriggerMode", "TriggerSource", "TriggerOverlap", "AcquisitionMode", "DeviceFirmwareVersion" };
+
+    private static Dictionary<string, string> ReadSettings(ICamera camera)
+    {
+        var settings = new Dictionary<string, string>();
+        var f = camera.Features;
+        foreach (var name in RecordedFeatures)
+        {
+            if (!f.IsAvailable(name)) continue;
+            try
+            {
+                settings[name] = f.GetFeatureType(name) switch
+                {
+                    FeatureType.Integer => f.GetInteger(name).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    FeatureType.Float => f.GetFloat(name).ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+                    FeatureType.Enumeration => f.GetEnumeration(name),
+                    FeatureType.Boolean => f.GetBoolean(name) ? "true" : "false",
+                    FeatureType.String => f.GetString(name),
+                    _ => "",
+                };
+            }
+            catch (FeatureException e)
+            {
+                settings[name] = $"<unreadable: {e.Message}>";
+            }
+        }
+        return settings;
+    }
+
+    /// <summary>This assembly's informational version, recorded in every take.</summary>
+    public static string ModuleVersion { get; } =
+        typeof(CaptureSession).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0]
+        ?? typeof(CaptureSession).Assembly.GetName().Version?.ToString() ?? "0.0.0";
+
+    private void StartThreads()
+    {
+        var trigger = new Thread(() =>
+        {
+            _manifest.TriggerThread = _timer.ApplyToCurrentThread();
+            _loop.Run(_cancel.Token);
+        })
+        { IsBackground = true, Name = $"PsCamSync trigger {Name}", Priority = ThreadPriority.Highest };
+        var finalizer = new Thread(() => Finalise(trigger)) { IsBackground = true, Name = $"PsCamSync finaliser {Name}" };
+        trigger.Start();
+        finalizer.Start();
+    }
+
+    private void Finalise(Thread trigger)
+    {
+        try
+        {
+            trigger.Join();
+            foreach (var p in _pipelines) p.JoinWriter();
+            foreach (var p in _pipelines)
+            {
+                try { p.Camera.StopAcquisition(); }
+                catch (Exception e) { RecordFault(p.CameraId, "Stream", $"stopping acquisition failed: {e.Message}", e); }
+            }
+            long first = _manifest.FirstFrameIndex, end = _loop.EndIndex;
+            foreach (var p in _pipelines) p.Complete(end - first);
+            lock (_gate)
+            {
+                _manifest.EndFrameIndex = end;
+                for (int i = 0; i < _pipelines.Length; i++)
+                    _manifest.Cameras[i].Counts = _pipelines[i].Counts;
+                _manifest.TriggerThread ??= new TriggerThreadReport();
+                _wakeErrors.Fill(_manifest.TriggerThread);
+                _manifest.EndedNs = SharedTimeline.NowNs();
+                _manifest.State = _manifest.Faults.Any(f => f.Source is "Writer" or "Encoder" or "Trigger")
+                    ? TakeState.Faulted
+                    : _stoppedEarly || end < _options.Schedule.EndIndex ? TakeState.Stopped : TakeState.Completed;
+            }
+        }
+        catch (Exception e)
+        {
+            RecordFault(null, "Writer", $"finalising the take failed: {e.Message}", e);
+            lock (_gate) _manifest.State = TakeState.Faulted;
+        }
+        finally
+        {
+            try
+            {
+                lock (_gate) TakeFolder.WriteManifest(TakePath, _manifest);
+            }
+            catch (Exception e)
+            {
+                // Nothing left to record it in but the trace; the take.json from the start still describes the take.
+                System.Diagnostics.Trace.TraceError($"PsCamSync: writing the final take.json of {TakePath} failed: {e}");
+            }
+            foreach (var p in _pipelines)
+            {
+                try { p.Camera.Dispose(); }
+                catch (Exception e) { System.Diagnostics.Trace.TraceError($"PsCamSync: disposing camera {p.CameraId}: {e}"); }
+            }
+            _finished = true;
+            _done.TrySetResult(_manifest);
+        }
+    }
+
+    private void RecordFault(string? camera, string source, string message, Exception? exception)
+    {
+        lock (_gate)
+        {
+            _manifest.Faults.Add(new TakeFault
+            {
+                TimeNs = SharedTimeline.NowNs(),
+                Camera = camera,
+                Source = source,
+                Message = message,
+                Detail = exception?.ToString(),
+            });
+        }
+    }
 
     /// <summary>Current progress.</summary>
-    public CaptureProgress GetProgress() => throw new NotImplementedException();
+    public CaptureProgress GetProgress()
+    {
+        long captured = 0, lost = 0;
+        foreach (var p in _pipelines)
+        {
+            captured += p.Captured;
+            lost += p.Lost;
+        }
+        TakeState state;
+        lock (_gate) state = _manifest.State;
+        return new CaptureProgress(Name, state, _loop.NextIndex, _manifest.FirstFrameIndex, _loop.EndIndex,
+            captured, lost, (Schedule.StartNs - SharedTimeline.NowNs()) / 1e9);
+    }
 
     /// <summary>
     /// Stops the take: now (<paramref name="atNs"/> null) or before the first frame due at or after
     /// <paramref name="atNs"/> on the shared timeline, so every host given the same time stops on the same frame.
     /// Returns at once; await <see cref="Completion"/> for the final manifest.
     /// </summary>
-    public void Stop(long? atNs = null) => throw new NotImplementedException();
+    /// <returns>The end index now in force (one past the last frame that will be fired).</returns>
+    public long Stop(long? atNs = null)
+    {
+        _stoppedEarly = true;
+        if (atNs is long at)
+            return _loop.StopBefore(Schedule.FirstIndexAtOrAfter(at));
+        long end = _loop.StopBefore(_loop.NextIndex);
+        _cancel.Cancel();
+        return end;
+    }
 
     /// <summary>Stops now if running and waits for finalisation.</summary>
-    public void Dispose() => throw new NotImplementedException();
+    public void Dispose()
+    {
+        if (!_finished)
+        {
+            Stop();
+            foreach (var p in _pipelines) p.Abandon();
+            _done.Task.Wait();
+        }
+        _cancel.Dispose();
+    }
 }

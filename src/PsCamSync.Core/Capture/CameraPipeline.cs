@@ -1,0 +1,238 @@
+using PsCamSync.Core.Cameras;
+using PsCamSync.Core.Takes;
+using PsCamSync.Core.Timing;
+
+namespace PsCamSync.Core.Capture;
+
+/// <summary>
+/// One camera's path through a take: the <see cref="IFrameTarget"/> its backend streams into (a
+/// <see cref="FrameRing"/>), the trigger notices from the trigger thread, and a writer thread that puts pixels into
+/// the video sink and one row per schedule slot into the frames table, in index order.
+/// Threads meet only in single-producer/single-consumer queues; nothing here blocks the trigger thread.
+/// </summary>
+internal sealed class CameraPipeline : IFrameTarget
+{
+    private readonly struct DropNotice
+    {
+        public readonly long FrameIndex, DeviceTimestampNs, HostReceiveNs;
+        public DropNotice(long frameIndex, long deviceTimestampNs, long hostReceiveNs)
+        { FrameIndex = frameIndex; DeviceTimestampNs = deviceTimestampNs; HostReceiveNs = hostReceiveNs; }
+    }
+
+    private readonly FrameRing _ring;
+    private readonly SpscQueue<TriggerNotice> _triggers;
+    private readonly SpscQueue<DropNotice> _drops;
+    private readonly SlotWindow _window;
+    private readonly IVideoSink _sink;
+    private readonly FramesTableWriter _table;
+    private readonly Action<string?, string, string, Exception?> _fault;
+    private readonly long _frameTimeoutNs;
+    private Thread? _writer;
+    private volatile bool _triggersComplete;
+    private volatile bool _abandon;
+    private bool _sinkBroken;
+    private long _extraFrames, _lostNotices, _droppedBySink;
+    private long _captured, _lost; // written by the writer, read for progress
+
+    public CameraPipeline(ICamera camera, string cameraId, FrameRing ring, IVideoSink sink, FramesTableWriter table,
+        int slotCapacity, long frameTimeoutNs, Action<string?, string, string, Exception?> fault)
+    {
+        Camera = camera;
+        CameraId = cameraId;
+        _ring = ring;
+        _sink = sink;
+        _table = table;
+        _fault = fault;
+        _frameTimeoutNs = frameTimeoutNs;
+        _triggers = new SpscQueue<TriggerNotice>(slotCapacity);
+        _drops = new SpscQueue<DropNotice>(Math.Max(64, ring.Frames * 4));
+        _window = new SlotWindow(_triggers.Capacity);
+    }
+
+    public ICamera Camera { get; }
+    public string CameraId { get; }
+    public FrameCounts Counts { get; } = new();
+    public FrameRing Ring => _ring;
+    public long Captured => Volatile.Read(ref _captured);
+    public long Lost => Volatile.Read(ref _lost);
+
+    // ---- receive thread (IFrameTarget) ----
+
+    public FrameBuffer? TryRent() => _ring.TryRent();
+
+    public void Deliver(FrameBuffer frame) => _ring.Publish(frame);
+
+    public void ReportDropped(long frameIndex, long deviceTimestampNs, long hostReceiveNs)
+    {
+        if (!_drops.TryEnqueue(new DropNotice(frameIndex, deviceTimestampNs, hostReceiveNs)))
+            Interlocked.Increment(ref _lostNotices);
+    }
+
+    public void ReportFault(string message, Exception? exception) => _fault(CameraId, "Stream", message, exception);
+
+    // ---- trigger thread ----
+
+    /// <summary>Posts a slot; false only when the writer is so far behind that its notice queue is full.</summary>
+    public bool Post(in TriggerNotice notice)
+    {
+        if (_triggers.TryEnqueue(notice)) return true;
+        Interlocked.Increment(ref _lostNotices);
+        return false;
+    }
+
+    /// <summary>The trigger thread has posted its last notice.</summary>
+    public void CompleteTriggers() => _triggersComplete = true;
+
+    // ---- writer thread ----
+
+    public void StartWriter()
+    {
+        _writer = new Thread(WriterLoop) { IsBackground = true, Name = $"PsCamSync writer {CameraId}" };
+        _writer.Start();
+    }
+
+    /// <summary>Waits for the writer to account for every slot (each slot ends by its frame or its timeout).</summary>
+    public void JoinWriter() => _writer?.Join();
+
+    /// <summary>Makes the writer finish now, expiring pending slots as missed (used when a take is disposed).</summary>
+    public void Abandon() => _abandon = true;
+
+    private void WriterLoop()
+    {
+        try
+        {
+            while (true)
+            {
+                bool worked = DrainTriggers();
+                while (_ring.TryTake(out var frame))
+                {
+                    DrainTriggers(); // a frame's notice was queued before its trigger: make sure it is in the window
+                    Accept(frame);
+                    _ring.Return(frame);
+                    worked = true;
+                }
+                while (_drops.TryDequeue(out var drop))
+                {
+                    DrainTriggers();
+                    long pos = _window.Find(drop.FrameIndex, drop.HostReceiveNs);
+                    if (pos < 0) _extraFrames++;
+                    else _window.Complete(pos, FrameStatus.Dropped, drop.DeviceTimestampNs, drop.HostReceiveNs, -1);
+                    worked = true;
+                }
+                bool done = _triggersComplete && _triggers.Count == 0;
+                if (done && _abandon)
+                    _window.ExpirePending(long.MaxValue);
+                else
+                    _window.ExpirePending(SharedTimeline.NowNs() - _frameTimeoutNs);
+                worked |= WriteFinalRows();
+                if (done && _window.Count == 0)
+                    break;
+                if (!worked)
+                    Thread.Sleep(1);
+            }
+        }
+        catch (Exception e)
+        {
+            _fault(CameraId, "Writer", $"the writer stopped: {e.Message}", e);
+            _abandon = true;
+            try
+            {
+                _window.ExpirePending(long.MaxValue);
+                WriteFinalRows();
+            }
+            catch (Exception inner)
+            {
+                _fault(CameraId, "Writer", $"rows after the writer fault could not be written: {inner.Message}", inner);
+            }
+        }
+    }
+
+    private bool DrainTriggers()
+    {
+        bool any = false;
+        while (_triggers.TryDequeue(out var notice))
+        {
+            if (_window.IsFull)
+            {
+                _window.ExpireOldest();
+                WriteFinalRows();
+            }
+            _window.Add(notice);
+            any = true;
+        }
+        return any;
+    }
+
+    private void Accept(FrameBuffer frame)
+    {
+        long pos = _window.Find(frame.FrameIndex, frame.HostReceiveNs);
+        if (pos < 0)
+        {
+            _extraFrames++;
+            return;
+        }
+        long videoFrame = -1;
+        var status = frame.Incomplete ? FrameStatus.Incomplete : FrameStatus.Captured;
+        if (!_sinkBroken)
+        {
+            try
+            {
+                videoFrame = _sink.Write(frame.Pixels);
+            }
+            catch (Exception e)
+            {
+                _sinkBroken = true;
+                _fault(CameraId, "Encoder", $"video writing failed; later frames keep their rows but lose their pixels: {e.Message}", e);
+            }
+        }
+        if (videoFrame < 0)
+        {
+            status = FrameStatus.Dropped;
+            _droppedBySink++;
+        }
+        _window.Complete(pos, status, frame.DeviceTimestampNs, frame.HostReceiveNs, videoFrame);
+    }
+
+    private bool WriteFinalRows()
+    {
+        bool any = false;
+        while (_window.TryTakeFinal(out var record))
+        {
+            _table.Write(record);
+            Counts.Add(record.Status);
+            if (record.Status == FrameStatus.Captured) Volatile.Write(ref _captured, _captured + 1);
+            else if (record.Status != FrameStatus.Incomplete) Volatile.Write(ref _lost, _lost + 1);
+            any = true;
+        }
+        return any;
+    }
+
+    /// <summary>
+    /// After the camera stopped: counts frames that arrived too late for any slot, closes the video and the table,
+    /// and records what went wrong. Returns the number of frames that matched no slot.
+    /// </summary>
+    public void Complete(long expected)
+    {
+        while (_ring.TryTake(out var frame))
+        {
+            _extraFrames++;
+            _ring.Return(frame);
+        }
+        while (_drops.TryDequeue(out _)) _extraFrames++;
+        Counts.Expected = expected;
+        try { _table.Dispose(); }
+        catch (Exception e) { _fault(CameraId, "Writer", $"the frames table could not be closed: {e.Message}", e); }
+        try { _sink.Complete(); }
+        catch (Exception e) { _fault(CameraId, "Encoder", $"the video file could not be completed: {e.Message}", e); }
+        finally { _sink.Dispose(); }
+        long ringDrops = Counts.Dropped - _droppedBySink;
+        if (ringDrops > 0)
+            _fault(CameraId, "Writer", $"the writer could not keep up: {ringDrops} frames were dropped because the ring of {_ring.Frames} frames was full. Use a faster -Encoder, a larger -BufferMemory or a lower -FrameRate.", null);
+        if (_extraFrames > 0)
+            _fault(CameraId, "Stream", $"{_extraFrames} frames matched no trigger slot (they came after their slot timed out, or the camera produced frames it was not asked for).", null);
+        if (_lostNotices > 0)
+            _fault(CameraId, "Trigger", $"{_lostNotices} slot or drop notices were lost because the writer was far behind; those slots count as missed.", null);
+        if (Counts.Accounted != expected)
+            _fault(CameraId, "Writer", $"frame accounting does not add up: {Counts.Accounted} slots accounted for, {expected} expected.", null);
+    }
+}

@@ -1,0 +1,125 @@
+using PsCamSync.Core.Cameras;
+using PsCamSync.Core.Takes;
+
+namespace PsCamSync.Core.Capture;
+
+/// <summary>What the trigger thread tells a camera's writer about one schedule slot.</summary>
+/// <param name="FrameIndex">Schedule index n.</param>
+/// <param name="ScheduledNs">Tn, shared timeline.</param>
+/// <param name="TriggerNs">When the trigger was issued (read just before the call), shared timeline; 0 when skipped.</param>
+/// <param name="Late">True when the slot was skipped because the trigger thread woke too late.</param>
+public readonly record struct TriggerNotice(long FrameIndex, long ScheduledNs, long TriggerNs, bool Late);
+
+/// <summary>
+/// The writer's view of the slots in flight for one camera, oldest first: a pre-allocated circular array.
+/// Slots enter in index order (from <see cref="TriggerNotice"/>s), get a status when their frame, drop report or
+/// timeout arrives, and leave in index order once final, so the frames table is written in order.
+/// </summary>
+internal sealed class SlotWindow
+{
+    private struct Slot
+    {
+        public long FrameIndex, ScheduledNs, TriggerNs, DeviceTimestampNs, HostReceiveNs, VideoFrame;
+        public FrameStatus Status;
+        public bool Final;
+    }
+
+    private readonly Slot[] _slots;
+    private long _head; // absolute position of the oldest slot
+    private long _tail; // absolute position one past the newest slot
+
+    public SlotWindow(int capacity) => _slots = new Slot[capacity];
+
+    public int Count => (int)(_tail - _head);
+    public bool IsFull => Count == _slots.Length;
+
+    /// <summary>Appends the slot of a trigger notice (late slots are final at once).</summary>
+    public void Add(in TriggerNotice notice)
+    {
+        ref var s = ref _slots[_tail % _slots.Length];
+        s = default;
+        s.FrameIndex = notice.FrameIndex;
+        s.ScheduledNs = notice.ScheduledNs;
+        s.TriggerNs = notice.TriggerNs;
+        s.VideoFrame = -1;
+        if (notice.Late)
+        {
+            s.Status = FrameStatus.TriggerLate;
+            s.Final = true;
+        }
+        _tail++;
+    }
+
+    /// <summary>
+    /// The position of the slot a frame belongs to: by index when known, else the newest pending slot whose trigger was
+    /// issued at or before <paramref name="hostReceiveNs"/>. -1 when none matches (an extra frame).
+    /// </summary>
+    public long Find(long frameIndex, long hostReceiveNs)
+    {
+        if (frameIndex >= 0)
+        {
+            if (Count == 0) return -1;
+            long pos = _head + (frameIndex - _slots[_head % _slots.Length].FrameIndex);
+            if (pos < _head || pos >= _tail) return -1;
+            ref var s = ref _slots[pos % _slots.Length];
+            return s.FrameIndex == frameIndex && !s.Final ? pos : -1;
+        }
+        for (long pos = _tail - 1; pos >= _head; pos--)
+        {
+            ref var s = ref _slots[pos % _slots.Length];
+            if (s.Final || s.TriggerNs == 0) continue;
+            if (s.TriggerNs <= hostReceiveNs) return pos;
+        }
+        return -1;
+    }
+
+    /// <summary>Gives the slot at <paramref name="pos"/> its outcome.</summary>
+    public void Complete(long pos, FrameStatus status, long deviceTimestampNs, long hostReceiveNs, long videoFrame)
+    {
+        ref var s = ref _slots[pos % _slots.Length];
+        s.Status = status;
+        s.DeviceTimestampNs = deviceTimestampNs;
+        s.HostReceiveNs = hostReceiveNs;
+        s.VideoFrame = videoFrame;
+        s.Final = true;
+    }
+
+    /// <summary>Marks pending slots whose trigger is older than <paramref name="missedBeforeNs"/> as missed.</summary>
+    public void ExpirePending(long missedBeforeNs)
+    {
+        for (long pos = _head; pos < _tail; pos++)
+        {
+            ref var s = ref _slots[pos % _slots.Length];
+            if (!s.Final && (s.TriggerNs == 0 || s.TriggerNs < missedBeforeNs))
+            {
+                s.Status = FrameStatus.TriggerMissed;
+                s.Final = true;
+            }
+        }
+    }
+
+    /// <summary>Forces the oldest slot final as missed (when the window is full).</summary>
+    public void ExpireOldest()
+    {
+        ref var s = ref _slots[_head % _slots.Length];
+        if (!s.Final)
+        {
+            s.Status = FrameStatus.TriggerMissed;
+            s.Final = true;
+        }
+    }
+
+    /// <summary>Removes the oldest slot when final; false when the window is empty or its oldest slot is pending.</summary>
+    public bool TryTakeFinal(out FrameRecord record)
+    {
+        if (_head == _tail || !_slots[_head % _slots.Length].Final)
+        {
+            record = default;
+            return false;
+        }
+        ref var s = ref _slots[_head % _slots.Length];
+        record = new FrameRecord(s.FrameIndex, s.ScheduledNs, s.TriggerNs, s.DeviceTimestampNs, s.HostReceiveNs, s.Status, s.VideoFrame);
+        _head++;
+        return true;
+    }
+}

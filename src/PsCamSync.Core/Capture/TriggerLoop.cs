@@ -1,0 +1,100 @@
+using PsCamSync.Core.Timing;
+
+namespace PsCamSync.Core.Capture;
+
+/// <summary>
+/// The trigger thread's body: for each index n it sleeps until <c>Tn</c> (mapped onto CLOCK_MONOTONIC by
+/// <see cref="DeadlineTimer"/>), then triggers every camera and posts one notice per camera. It never waits on
+/// readout, encoding or disk. A wake-up later than the tolerance skips the slot as late instead of firing it
+/// late, so triggers are never bunched.
+/// </summary>
+internal sealed class TriggerLoop
+{
+    private readonly FrameSchedule _schedule;
+    private readonly CameraPipeline[] _pipelines;
+    private readonly DeadlineTimer _timer;
+    private readonly WakeErrorStatistics _wakeErrors;
+    private readonly long _lateToleranceNs;
+    private readonly Action<string?, string, string, Exception?> _fault;
+    private long _next;
+    private long _end;
+
+    public TriggerLoop(FrameSchedule schedule, long firstIndex, long endIndex, CameraPipeline[] pipelines,
+        DeadlineTimer timer, WakeErrorStatistics wakeErrors, long lateToleranceNs, Action<string?, string, string, Exception?> fault)
+    {
+        _schedule = schedule;
+        _pipelines = pipelines;
+        _timer = timer;
+        _wakeErrors = wakeErrors;
+        _lateToleranceNs = lateToleranceNs;
+        _fault = fault;
+        _next = firstIndex;
+        _end = endIndex;
+    }
+
+    /// <summary>The next index to fire.</summary>
+    public long NextIndex => Volatile.Read(ref _next);
+
+    /// <summary>One past the last index to fire.</summary>
+    public long EndIndex => Volatile.Read(ref _end);
+
+    /// <summary>Moves the end earlier (never later); returns the end now in force.</summary>
+    public long StopBefore(long index)
+    {
+        long current;
+        do
+        {
+            current = Volatile.Read(ref _end);
+            if (index >= current) return current;
+        } while (Interlocked.CompareExchange(ref _end, index, current) != current);
+        return index;
+    }
+
+    public void Run(CancellationToken cancel)
+    {
+        try
+        {
+            for (long n = NextIndex; n < EndIndex; n = Volatile.Read(ref _next))
+            {
+                long due = _schedule.TimeOf(n);
+                long woke = _timer.WaitUntil(due, cancel);
+                if (woke < 0)
+                {
+                    StopBefore(n);
+                    break;
+                }
+                if (n >= EndIndex)
+                    break;
+                long error = woke - due;
+                _wakeErrors.Record(error);
+                bool late = error > _lateToleranceNs;
+                foreach (var p in _pipelines)
+                {
+                    long issued = late ? 0 : SharedTimeline.NowNs();
+                    // The notice goes first: the frame cannot reach the writer before its slot does.
+                    p.Post(new TriggerNotice(n, due, issued, late));
+                    if (late) continue;
+                    try
+                    {
+                        p.Camera.Trigger(n);
+                    }
+                    catch (Exception e)
+                    {
+                        _fault(p.CameraId, "Trigger", $"trigger {n} failed: {e.Message}", e);
+                    }
+                }
+                Volatile.Write(ref _next, n + 1);
+            }
+        }
+        catch (Exception e)
+        {
+            _fault(null, "Trigger", $"the trigger thread stopped: {e.Message}", e);
+            StopBefore(NextIndex);
+        }
+        finally
+        {
+            foreach (var p in _pipelines)
+                p.CompleteTriggers();
+        }
+    }
+}
