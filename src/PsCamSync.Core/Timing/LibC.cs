@@ -4,14 +4,34 @@ namespace PsCamSync.Core.Timing;
 
 /// <summary>
 /// libc calls for the timing path. Layouts hold on 64-bit Linux (x86_64 and aarch64): <c>struct timespec</c> is
-/// two 64-bit longs there. Error returns are errno values (clock_nanosleep returns its error directly).
+/// two 64-bit longs there, <c>struct sched_param</c> is one int, <c>unsigned long</c> is 64 bits, and the
+/// constants below (clock ids, SCHED_FIFO, PR_*, MCL_*, errno numbers) are the asm-generic values both use.
+/// Error returns are errno values (clock_nanosleep returns its error directly; the others set errno, read with
+/// <see cref="Marshal.GetLastPInvokeError"/>).
 /// </summary>
 internal static partial class LibC
 {
     public const int CLOCK_REALTIME = 0;
     public const int CLOCK_MONOTONIC = 1;
     public const int TIMER_ABSTIME = 1;
+
+    public const int EPERM = 1;
+    public const int ESRCH = 3;
     public const int EINTR = 4;
+    public const int EAGAIN = 11;
+    public const int ENOMEM = 12;
+    public const int EFAULT = 14;
+    public const int EINVAL = 22;
+    public const int ENOSYS = 38;
+
+    public const int SCHED_OTHER = 0;
+    public const int SCHED_FIFO = 1;
+
+    public const int PR_SET_TIMERSLACK = 29;
+    public const int PR_GET_TIMERSLACK = 30;
+
+    public const int MCL_CURRENT = 1;
+    public const int MCL_FUTURE = 2;
 
     [StructLayout(LayoutKind.Sequential)]
     public struct Timespec
@@ -24,16 +44,69 @@ internal static partial class LibC
         public static Timespec FromNs(long ns) => new() { Seconds = ns / 1_000_000_000L, Nanoseconds = ns % 1_000_000_000L };
     }
 
+    /// <summary><c>struct sched_param</c>: one int on Linux.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct SchedParam
+    {
+        public int Priority;
+    }
+
     [LibraryImport("libc", EntryPoint = "clock_gettime", SetLastError = true)]
     public static partial int ClockGetTime(int clockId, out Timespec time);
 
     [LibraryImport("libc", EntryPoint = "clock_nanosleep")]
     public static partial int ClockNanosleep(int clockId, int flags, in Timespec request, IntPtr remain);
 
+    /// <summary>
+    /// <c>prctl</c> with its four trailing <c>unsigned long</c> arguments spelled out. glibc declares it variadic;
+    /// on x86_64 and aarch64 Linux integer variadic arguments travel in the same registers as named ones.
+    /// </summary>
+    [LibraryImport("libc", EntryPoint = "prctl", SetLastError = true)]
+    public static partial int Prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
+
+    /// <summary><c>sched_setscheduler</c>; pid 0 is the calling thread.</summary>
+    [LibraryImport("libc", EntryPoint = "sched_setscheduler", SetLastError = true)]
+    public static partial int SchedSetScheduler(int pid, int policy, in SchedParam param);
+
+    /// <summary><c>sched_getscheduler</c>; pid 0 is the calling thread.</summary>
+    [LibraryImport("libc", EntryPoint = "sched_getscheduler", SetLastError = true)]
+    public static partial int SchedGetScheduler(int pid);
+
+    /// <summary><c>sched_getparam</c>; pid 0 is the calling thread.</summary>
+    [LibraryImport("libc", EntryPoint = "sched_getparam", SetLastError = true)]
+    public static partial int SchedGetParam(int pid, out SchedParam param);
+
+    [LibraryImport("libc", EntryPoint = "mlockall", SetLastError = true)]
+    public static partial int MlockAll(int flags);
+
+    [LibraryImport("libc", EntryPoint = "munlockall", SetLastError = true)]
+    public static partial int MunlockAll();
+
+    /// <summary>The kernel thread id of the calling thread (glibc 2.30+).</summary>
+    [LibraryImport("libc", EntryPoint = "gettid")]
+    public static partial int GetTid();
+
     public static long Now(int clockId)
     {
         if (ClockGetTime(clockId, out var ts) != 0)
-            throw new InvalidOperationException($"clock_gettime({clockId}) failed: errno {Marshal.GetLastPInvokeError()}");
+            throw new InvalidOperationException($"clock_gettime({clockId}) failed: {ErrnoName(Marshal.GetLastPInvokeError())}");
         return ts.ToNs();
     }
+
+    /// <summary>The symbolic name of an errno value (<c>EPERM</c>, ...), or <c>errno N</c> for others.</summary>
+    public static string ErrnoName(int errno) => errno switch
+    {
+        EPERM => "EPERM",
+        ESRCH => "ESRCH",
+        EINTR => "EINTR",
+        EAGAIN => "EAGAIN",
+        ENOMEM => "ENOMEM",
+        EFAULT => "EFAULT",
+        EINVAL => "EINVAL",
+        ENOSYS => "ENOSYS",
+        _ => $"errno {errno}",
+    };
+
+    /// <summary><c>EPERM (Operation not permitted)</c>: the errno name and the C library's text for it.</summary>
+    public static string Describe(int errno) => $"{ErrnoName(errno)} ({Marshal.GetPInvokeErrorMessage(errno)})";
 }
