@@ -58,11 +58,12 @@ public sealed class SpscQueue<T>
         Volatile.Write(ref _head.Value, head + 1);
         return true;
     }
+}
 
-    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit, Size = 128)]
-    private struct PaddedLong
-    {
-        [System.Runtime.InteropServices.FieldOffset(64)]
-        public long Value;
-    }
+/// <summary>A long alone on its cache line (64-byte padding both sides).</summary>
+[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit, Size = 128)]
+internal struct PaddedLong
+{
+    [System.Runtime.InteropServices.FieldOffset(64)]
+    public long Value;
 }

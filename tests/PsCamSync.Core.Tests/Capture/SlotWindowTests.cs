@@ -17,7 +17,7 @@ public class SlotWindowTests
     public void Rows_LeaveInIndexOrder_OnlyOnceFinal()
     {
         var w = new SlotWindow(16);
-        for (long n = 10; n < 14; n++) w.Add(new TriggerNotice(n, n * 100, n * 100 + 1, Late: n == 12));
+        for (long n = 10; n < 14; n++) w.Add(new TriggerNotice(n, n * 100, n == 12 ? 0 : n * 100 + 1, Late: n == 12));
         // Frame for 11 arrives first: nothing leaves while 10 is pending.
         w.Complete(w.Find(11, 0), FrameStatus.Captured, 5, 1105, 0);
         Assert.Empty(Drain(w));

@@ -23,7 +23,7 @@ public class SpscQueueTests
     [Fact]
     public void OneProducerOneConsumer_TransferEveryItemInOrder()
     {
-        const int n = 2_000_000;
+        const int n = 200_000;
         var q = new SpscQueue<long>(1024);
         var producer = new Thread(() =>
         {
