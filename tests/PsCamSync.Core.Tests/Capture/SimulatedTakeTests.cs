@@ -1,0 +1,226 @@
+using PsCamSync.Core.Analysis;
+using PsCamSync.Core.Cameras;
+using PsCamSync.Core.Cameras.Simulated;
+using PsCamSync.Core.Capture;
+using PsCamSync.Core.Takes;
+using PsCamSync.Core.Tests.Support;
+using PsCamSync.Core.Timing;
+
+namespace PsCamSync.Core.Tests.Capture;
+
+/// <summary>End-to-end takes on simulated cameras: schedule, trigger thread, rings, writers, take folder, analysis.</summary>
+[Collection("Takes")] // takes run one at a time: they share two cores
+public class SimulatedTakeTests
+{
+    internal static FrameSchedule ScheduleSoon(double hz, double seconds, double leadSeconds = 0.5)
+    {
+        long period = FrameSchedule.PeriodFromFrameRate(hz);
+        long start = FrameSchedule.AlignedStart(SharedTimeline.NowNs(), (long)(leadSeconds * 1e9), period);
+        return FrameSchedule.FromRateAndDuration(start, hz, (long)(seconds * 1e9));
+    }
+
+    internal static List<ICamera> OpenSimulated(int count, Action<int, SimulatedCameraOptions>? configure = null)
+    {
+        var backend = new SimulatedBackend(count, configure);
+        return backend.Discover().Select(c => backend.Open(c.Id)).ToList();
+    }
+
+    internal static TakeManifest Run(CaptureSession session, double timeoutSeconds = 60)
+    {
+        Assert.True(session.Completion.Wait(TimeSpan.FromSeconds(timeoutSeconds)), "the take did not finish in time");
+        return session.Completion.Result;
+    }
+
+    [Fact]
+    public void ThreeCameras_60Hz_5s_EveryFramePresent_PixelsDecode_ReportMatchesClockOffsets()
+    {
+        using var dir = new TempDirectory();
+        var schedule = ScheduleSoon(60, 5);
+        using var session = CaptureSession.Start(OpenSimulated(3), new CaptureOptions { Schedule = schedule, Path = dir.Combine("take") });
+        var manifest = Run(session);
+
+        Assert.Equal(TakeState.Completed, manifest.State);
+        Assert.Empty(manifest.Faults);
+        Assert.Equal(300, schedule.EndIndex);
+        foreach (var cam in manifest.Cameras)
+        {
+            Assert.Equal(300, cam.Counts.Expected);
+            Assert.Equal(300, cam.Counts.Captured);
+        }
+
+        // The manifest on disk is the final one.
+        var onDisk = TakeFolder.ReadManifest(session.TakePath);
+        Assert.Equal(TakeState.Completed, onDisk.State);
+        Assert.Equal(schedule, onDisk.Schedule);
+
+        // Pixels: video frame v of camera k decodes to camera k and the frame index of the row that names v.
+        for (int k = 0; k < 3; k++)
+        {
+            var cam = manifest.Cameras[k];
+            var rows = FramesTableReader.Read(Path.Combine(session.TakePath, cam.FramesFile));
+            Assert.Equal(Enumerable.Range(0, 300).Select(i => (long)i), rows.Select(r => r.FrameIndex));
+            Assert.All(rows, r => Assert.Equal(FrameStatus.Captured, r.Status));
+            Assert.All(rows, r => Assert.Equal(schedule.TimeOf(r.FrameIndex), r.ScheduledNs));
+            Assert.All(rows, r => Assert.InRange(r.TriggerNs - r.ScheduledNs, 0, manifest.LateToleranceNs));
+            Assert.All(rows, r => Assert.True(r.HostReceiveNs > r.TriggerNs));
+            var byVideo = rows.ToDictionary(r => r.VideoFrame, r => r.FrameIndex);
+            using var reader = new Y4mReader(Path.Combine(session.TakePath, cam.VideoFile));
+            var frame = new byte[PixelFormats.FrameBytes(reader.Width, reader.Height, reader.PixelFormat)];
+            long v = 0;
+            while (reader.ReadFrame(frame))
+            {
+                Assert.True(SimulatedPattern.TryDecode(frame, reader.Width, reader.PixelFormat, out int cameraIndex, out long frameId), $"frame {v} of camera {k} does not decode");
+                Assert.Equal(k, cameraIndex);
+                Assert.Equal(byVideo[v], frameId);
+                v++;
+            }
+            Assert.Equal(300, v);
+        }
+
+        // The report sees every frame set and recovers each camera's clock offset.
+        var report = TakeAnalyzer.Analyze(session.TakePath);
+        Assert.Equal(300, report.CompleteFrameSets);
+        Assert.Equal("Index", report.MatchedBy);
+        Assert.Equal(0, report.ScheduledSkew.MaxNs);
+        for (int k = 0; k < 3; k++)
+        {
+            var model = SimulatedBackend.DefaultOptions(k);
+            double expected = model.ClockOffsetNs + model.TriggerLatencyUs * 1000;
+            // Tolerance: trigger wake-up error (≤ late tolerance, 2 ms) plus drift over the take (ppm × ~6 s).
+            double tolerance = manifest.LateToleranceNs + Math.Abs(model.ClockDriftPpm) * 1e-6 * 10e9;
+            Assert.InRange(report.Cameras[k].DeviceOffsetMeanNs, expected - tolerance, expected + tolerance);
+            Assert.Equal(300, report.Cameras[k].Captured);
+            Assert.Equal(0, report.Cameras[k].Missing);
+        }
+        long offsetSpread = Enumerable.Range(0, 3).Select(k => SimulatedBackend.DefaultOptions(k).ClockOffsetNs).Max()
+            - Enumerable.Range(0, 3).Select(k => SimulatedBackend.DefaultOptions(k).ClockOffsetNs).Min();
+        Assert.InRange(report.DeviceSkew.P50Ns, offsetSpread - 2_000_000, offsetSpread + 2_000_000);
+    }
+
+    [Fact]
+    public void StopAt_EndsBeforeTheFirstFrameDueAtOrAfterIt()
+    {
+        using var dir = new TempDirectory();
+        var schedule = ScheduleSoon(50, 30);
+        using var session = CaptureSession.Start(OpenSimulated(2), new CaptureOptions { Schedule = schedule, Path = dir.Combine("take") });
+        long stopAt = schedule.TimeOf(40) - 1; // frames 0..39 are taken, 40 is not
+        Assert.Equal(40, session.Stop(stopAt));
+        var manifest = Run(session);
+        Assert.Equal(TakeState.Stopped, manifest.State);
+        Assert.Equal(40, manifest.EndFrameIndex);
+        Assert.All(manifest.Cameras, c => Assert.Equal(40, c.Counts.Expected));
+        Assert.All(manifest.Cameras, c => Assert.Equal(40, c.Counts.Accounted));
+        var rows = FramesTableReader.Read(Path.Combine(session.TakePath, manifest.Cameras[0].FramesFile));
+        Assert.Equal(39, rows[^1].FrameIndex);
+    }
+
+    [Fact]
+    public void StopNow_FinalisesWithEverySlotAccounted()
+    {
+        using var dir = new TempDirectory();
+        var schedule = ScheduleSoon(100, 60, leadSeconds: 0.2);
+        using var session = CaptureSession.Start(OpenSimulated(1), new CaptureOptions { Schedule = schedule, Path = dir.Combine("take") });
+        Thread.Sleep(700);
+        session.Stop();
+        var manifest = Run(session);
+        Assert.Equal(TakeState.Stopped, manifest.State);
+        var counts = manifest.Cameras[0].Counts;
+        Assert.InRange(counts.Expected, 1, 6000 - 1);
+        Assert.Equal(counts.Expected, counts.Accounted);
+    }
+
+    [Fact]
+    public void SensorSlowerThanTheSchedule_MissesTriggers_AndSaysSoInTheCounts()
+    {
+        // Readout 12 ms + exposure 1 ms with overlap Off: a 100 Hz trigger (10 ms) is refused up front...
+        using var dir = new TempDirectory();
+        var e = Assert.Throws<InvalidCaptureArgumentException>(() => CaptureSession.Start(
+            OpenSimulated(1, (_, o) => o.ReadoutUs = 12_000),
+            new CaptureOptions { Schedule = ScheduleSoon(100, 1), Path = dir.Combine("take") }));
+        Assert.Equal("FrameRate", e.ParameterName);
+        Assert.False(Directory.Exists(dir.Combine("take")));
+    }
+
+    [Fact]
+    public void ExposureLongerThanThePeriod_IsRejected_NamingExposure()
+    {
+        using var dir = new TempDirectory();
+        var e = Assert.Throws<InvalidCaptureArgumentException>(() => CaptureSession.Start(OpenSimulated(1),
+            new CaptureOptions { Schedule = ScheduleSoon(60, 1), Path = dir.Combine("take"), ExposureUs = 20_000 }));
+        Assert.Equal("Exposure", e.ParameterName);
+        Assert.Contains("-Exposure", e.Message);
+        Assert.False(Directory.Exists(dir.Combine("take")));
+    }
+
+    [Fact]
+    public void ExistingTakeFolder_IsNeverOverwritten()
+    {
+        using var dir = new TempDirectory();
+        string path = dir.Combine("take");
+        Directory.CreateDirectory(path);
+        File.WriteAllText(Path.Combine(path, "take.json"), "precious");
+        var e = Assert.Throws<InvalidCaptureArgumentException>(() => CaptureSession.Start(OpenSimulated(1),
+            new CaptureOptions { Schedule = ScheduleSoon(60, 1), Path = path }));
+        Assert.Equal("Path", e.ParameterName);
+        Assert.Equal("precious", File.ReadAllText(Path.Combine(path, "take.json")));
+    }
+
+    [Fact]
+    public void UnwritablePath_IsRejected_NamingPath()
+    {
+        using var dir = new TempDirectory();
+        string file = dir.Combine("a-file");
+        File.WriteAllText(file, "");
+        var e = Assert.Throws<InvalidCaptureArgumentException>(() => CaptureSession.Start(OpenSimulated(1),
+            new CaptureOptions { Schedule = ScheduleSoon(60, 1), Path = Path.Combine(file, "take") }));
+        Assert.Equal("Path", e.ParameterName);
+    }
+
+    [Fact]
+    public void UnknownCameraId_IsReported_WithWhatWasSearched()
+    {
+        var e = Assert.Throws<CameraNotFoundException>(() =>
+            CameraBackends.Open("no-such-camera", null, new ICameraBackend[] { new SimulatedBackend(2) }));
+        Assert.Equal("no-such-camera", e.CameraId);
+        Assert.Contains("Simulated", e.Message);
+        Assert.Contains("Get-SyncCamera", e.Message);
+    }
+
+    [Fact]
+    public void SameCameraTwice_IsRejected_NamingCameraId()
+    {
+        using var dir = new TempDirectory();
+        var backend = new SimulatedBackend(1);
+        var e = Assert.Throws<InvalidCaptureArgumentException>(() => CaptureSession.Start(
+            new[] { backend.Open("sim-0"), backend.Open("sim-0") },
+            new CaptureOptions { Schedule = ScheduleSoon(60, 1), Path = dir.Combine("take") }));
+        Assert.Equal("CameraId", e.ParameterName);
+    }
+
+    [Fact]
+    public void TakeThatAlreadyEnded_IsRejected_NamingStartTime()
+    {
+        using var dir = new TempDirectory();
+        long period = FrameSchedule.PeriodFromFrameRate(60);
+        var past = FrameSchedule.FromRateAndDuration(SharedTimeline.NowNs() - 10_000_000_000, 60, 1_000_000_000);
+        var e = Assert.Throws<InvalidCaptureArgumentException>(() => CaptureSession.Start(OpenSimulated(1),
+            new CaptureOptions { Schedule = past, Path = dir.Combine("take") }));
+        Assert.Equal("StartTime", e.ParameterName);
+    }
+
+    [Fact]
+    public void LateJoiner_StartsOnTheSameGrid_AndRecordsWhereItJoined()
+    {
+        using var dir = new TempDirectory();
+        long period = FrameSchedule.PeriodFromFrameRate(50);
+        long t0 = SharedTimeline.NowNs() - 1_000_000_000; // one second ago
+        var schedule = new FrameSchedule(t0, period, 100, null); // ends 1 s from now
+        using var session = CaptureSession.Start(OpenSimulated(1), new CaptureOptions { Schedule = schedule, Path = dir.Combine("take") });
+        var manifest = Run(session);
+        Assert.InRange(manifest.FirstFrameIndex, 50, 55);
+        var rows = FramesTableReader.Read(Path.Combine(session.TakePath, manifest.Cameras[0].FramesFile));
+        Assert.Equal(manifest.FirstFrameIndex, rows[0].FrameIndex);
+        Assert.Equal(99, rows[^1].FrameIndex);
+        Assert.All(rows, r => Assert.Equal(t0 + r.FrameIndex * period, r.ScheduledNs));
+    }
+}
