@@ -1,1 +1,47 @@
-Console.Error.WriteLine("not yet written"); return 2;
+// PsCamSync benchmarks: console programs that print their measurements next to a reference measured in the same
+// run. Usage:
+//   PsCamSync.Bench                 run every benchmark below, in order
+//   PsCamSync.Bench <name> [args]   run one (its own arguments follow its name)
+//   PsCamSync.Bench --help          list them
+// Exit code: 0 when every benchmark that ran could measure and compare, else the first non-zero code.
+//
+// To add a benchmark, put it in its own file as `static int Run(string[] args)` and add one line to the table.
+// The allocation benchmark (AllocationBenchmark.cs) belongs to the lead; uncomment its line when that file lands.
+
+using PsCamSync.Bench;
+
+var benchmarks = new (string Name, string Summary, Func<string[], int> Run)[]
+{
+    ("wake", "trigger wake-up error of DeadlineTimer vs plain sleep vs cyclictest (rt-tests)", WakeBenchmark.Run),
+    // ("alloc", "heap allocation per frame on the capture hot paths", AllocationBenchmark.Run),
+};
+
+if (args.Length > 0 && args[0] is "-h" or "--help" or "help")
+{
+    Console.WriteLine("usage: PsCamSync.Bench [<benchmark> [arguments]]   (no benchmark: run all)");
+    foreach (var b in benchmarks)
+        Console.WriteLine($"  {b.Name,-8} {b.Summary}");
+    return 0;
+}
+
+if (args.Length == 0)
+{
+    int firstFailure = 0;
+    foreach (var b in benchmarks)
+    {
+        Console.WriteLine($"=== {b.Name}: {b.Summary}");
+        int code = b.Run([]);
+        if (code != 0 && firstFailure == 0)
+            firstFailure = code;
+        Console.WriteLine();
+    }
+    return firstFailure;
+}
+
+foreach (var b in benchmarks)
+{
+    if (string.Equals(b.Name, args[0], StringComparison.OrdinalIgnoreCase))
+        return b.Run(args[1..]);
+}
+Console.Error.WriteLine($"unknown benchmark '{args[0]}'; known: {string.Join(", ", benchmarks.Select(b => b.Name))}");
+return 2;
