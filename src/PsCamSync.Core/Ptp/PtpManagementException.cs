@@ -22,7 +22,8 @@ public sealed class PtpMessageFormatException : PtpManagementException
     /// <param name="field">The IEEE 1588 / linuxptp name of the field that could not be read or was invalid.</param>
     /// <param name="offset">Byte offset of that field in the datagram or TLV data, or -1 when not known.</param>
     /// <param name="message">What is wrong.</param>
-    public PtpMessageFormatException(string field, int offset, string message) : base(message)
+    /// <param name="inner">The error this one wraps, if any.</param>
+    public PtpMessageFormatException(string field, int offset, string message, Exception? inner = null) : base(message, inner)
     {
         Field = field;
         Offset = offset;
