@@ -129,7 +129,7 @@ public static class DataSetDecoder
         ArgumentNullException.ThrowIfNull(response);
         if (response.ManagementId != expected)
             throw new PtpMessageFormatException("managementId", ManagementMessage.HeaderSize + 4,
-                $"expected a {name} response, got managementId 0x{(ushort)response.ManagementId:X4} ({response.ManagementId}).");
+                $"expected a {name} response, got managementId {PtpNames.Of(response.ManagementId)}.");
         response.ThrowIfError();
         if (response.Action != ManagementAction.Response)
             throw new PtpMessageFormatException("actionField", ManagementMessage.HeaderSize - 2,

@@ -43,7 +43,7 @@ public sealed class PtpManagementErrorException : PtpManagementException
 {
     /// <summary>Creates the error for <paramref name="managementId"/>.</summary>
     public PtpManagementErrorException(ManagementErrorId errorId, ManagementId managementId, string displayData)
-        : base($"ptp4l refused {managementId} with management error {errorId} (0x{(ushort)errorId:X4})" +
+        : base($"ptp4l refused {PtpNames.Of(managementId)} with management error {PtpNames.Of(errorId)} (0x{(ushort)errorId:X4})" +
                (displayData.Length > 0 ? $": {displayData}" : "") + Hint(errorId))
     {
         ErrorId = errorId;
@@ -73,7 +73,7 @@ public sealed class PtpManagementTimeoutException : PtpManagementException
 {
     /// <summary>Creates the error for a request to <paramref name="socketPath"/>.</summary>
     public PtpManagementTimeoutException(string socketPath, ManagementId managementId, int timeoutMs, byte domainNumber)
-        : base($"No answer to GET {managementId} from '{socketPath}' within {timeoutMs} ms. Is that socket ptp4l's " +
+        : base($"No answer to GET {PtpNames.Of(managementId)} from '{socketPath}' within {timeoutMs} ms. Is that socket ptp4l's " +
                $"(uds_address)? ptp4l silently ignores management messages of another domain: this client sent " +
                $"domainNumber {domainNumber}, set DomainNumber to ptp4l's domainNumber (as pmc -d does). " +
                "A busy or stopped ptp4l also answers late or never; raise the timeout if the host is loaded.")
