@@ -49,15 +49,17 @@ public sealed class PtpManagementClient : IDisposable
         if (options.DomainNumber is < 0 or > 255)
             throw new InvalidCaptureArgumentException("DomainNumber",
                 $"{options.DomainNumber} is not a PTP domainNumber: give ptp4l's domainNumber, 0..255.");
-        string clientPath = options.ClientSocketPath ?? DefaultClientPath();
-        ValidatePath("ClientSocketPath", clientPath);
+        if (options.ClientSocketPath is not null)
+            ValidatePath("ClientSocketPath", options.ClientSocketPath);
 
         SocketPath = options.SocketPath;
         TimeoutMs = options.TimeoutMs;
         DomainNumber = (byte)options.DomainNumber;
         _paddedGets = options.PaddedGets;
         _sourcePortIdentity = new PortIdentity(new ClockIdentity(0), (ushort)Environment.ProcessId);
-        _transport = new UdsManagementTransport(SocketPath, clientPath, TimeoutMs);
+        _transport = options.ClientSocketPath is { } clientPath
+            ? new UdsManagementTransport(SocketPath, clientPath, TimeoutMs)
+            : BindDefaultClientPath();
     }
 
     /// <summary>ptp4l's management socket this client asks.</summary>
@@ -232,12 +234,28 @@ public sealed class PtpManagementClient : IDisposable
                 $"'{path}' is longer than the {MaxSunPathBytes} bytes a UNIX-domain socket path may have; use a shorter path.");
     }
 
-    private static string DefaultClientPath()
+    /// <summary>
+    /// Binds <c>/var/run/pscamsync-pmc.PID.N</c> (where pmc puts its own) when running as root, else, or when
+    /// /var/run cannot be bound (read-only in a container), the same name in the temp directory.
+    /// </summary>
+    private UdsManagementTransport BindDefaultClientPath()
     {
         string name = $"pscamsync-pmc.{Environment.ProcessId}.{Interlocked.Increment(ref s_clientCounter)}";
         const string run = "/var/run";
-        bool runWritable = Directory.Exists(run) && Environment.UserName == "root";
-        return Path.Combine(runWritable ? run : Path.GetTempPath(), name);
+        if (Directory.Exists(run) && Environment.UserName == "root")
+        {
+            try
+            {
+                return new UdsManagementTransport(SocketPath, Path.Combine(run, name), TimeoutMs);
+            }
+            catch (PtpManagementException)
+            {
+                // /var/run not bindable here: the temp directory below is the documented second choice
+            }
+        }
+        string temp = Path.Combine(Path.GetTempPath(), name);
+        ValidatePath("ClientSocketPath", temp);
+        return new UdsManagementTransport(SocketPath, temp, TimeoutMs);
     }
 
     /// <summary>Closes the socket and deletes the client socket path.</summary>

@@ -26,7 +26,7 @@ public sealed class PtpManagementClientOptions
 
     /// <summary>
     /// The path this client binds (ptp4l answers to it). Default null: a unique name
-    /// <c>pscamsync-pmc.PID.N</c> in /var/run when writable, else in the temp directory.
+    /// <c>pscamsync-pmc.PID.N</c> in /var/run when root can bind there (as pmc does), else in the temp directory.
     /// </summary>
     public string? ClientSocketPath { get; init; }
 }
