@@ -6,7 +6,8 @@ namespace PsCamSync.Core.Ptp;
 /// Reads ptp4l's data sets over its UNIX-domain management socket, as <c>pmc -u -b 0</c> does: one GET per call,
 /// answered by the local ptp4l only (boundaryHops 0). Each request has its own sequenceId; answers with another
 /// sequenceId or managementId (late answers to earlier, timed-out requests) are discarded. Thread-safe: requests
-/// are serialised. Dispose closes the socket and deletes the client's socket path.
+/// are serialised. Dispose closes the socket and deletes the client's socket path (a client never disposed leaves
+/// that file behind, as a killed pmc does).
 /// </summary>
 /// <remarks>
 /// Errors: <see cref="PtpDaemonUnreachableException"/> (no socket / nobody listening / permission),
