@@ -27,6 +27,7 @@ internal sealed class FfmpegSink : IVideoSink
     private readonly TimeSpan _completeTimeout;
     private long _frames;
     private bool _closed;
+    private string? _failure;
     private string? _logError;
 
     private FfmpegSink(string fileName, string outputPath, string logPath, Process process, FileStream log, int frameBytes, TimeSpan completeTimeout, string encoderName)
@@ -101,6 +102,8 @@ internal sealed class FfmpegSink : IVideoSink
 
     public long Write(ReadOnlySpan<byte> frame)
     {
+        if (_failure is not null)
+            throw new TakeFolderException(_outputPath, _failure);
         ObjectDisposedException.ThrowIf(_closed, this);
         if (frame.Length != _frameBytes)
             throw new ArgumentException($"a frame must be exactly {_frameBytes} bytes; got {frame.Length}.", nameof(frame));
@@ -118,6 +121,8 @@ internal sealed class FfmpegSink : IVideoSink
 
     public void Complete()
     {
+        if (_failure is not null)
+            throw new TakeFolderException(_outputPath, _failure);
         if (_closed)
             return;
         _closed = true;
@@ -166,11 +171,13 @@ internal sealed class FfmpegSink : IVideoSink
 
     private TakeFolderException Died(string what, Exception cause)
     {
-        if (!_process.WaitForExit(TimeSpan.FromSeconds(5)))
+        bool exited = _process.WaitForExit(TimeSpan.FromSeconds(5));
+        if (!exited)
             KillAndWait();
         FinishLog();
-        return new TakeFolderException(_outputPath,
-            $"{what}: it exited with code {_process.ExitCode}; '{_outputPath}' holds the frames before. See '{_logPath}'.{LogTail()}", cause);
+        string how = exited ? $"it exited with code {_process.ExitCode}" : "it closed its input but did not exit within 5 s and was killed";
+        _failure = $"{what}: {how}; '{_outputPath}' holds the frames before. See '{_logPath}'.{LogTail()}";
+        return new TakeFolderException(_outputPath, _failure, cause);
     }
 
     private void KillAndWait()

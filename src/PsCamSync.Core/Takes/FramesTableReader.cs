@@ -42,31 +42,30 @@ public static class FramesTableReader
     /// message gives the 1-based line number and what is wrong).</exception>
     public static FramesTable ReadTable(string path)
     {
-        byte[] content;
+        FileStream stream;
         try
         {
-            content = File.ReadAllBytes(path);
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             string why = File.Exists(path) ? e.Message : "the file does not exist";
             throw new TakeFolderException(path, $"cannot read the frames table '{path}': {why}", e);
         }
-        if (content.Length == 0)
-            throw new TakeFolderException(path, $"the frames table '{path}' is empty: it has no header line.");
-
-        int usable = content.Length;
-        bool torn = content[^1] != (byte)'\n';
-        if (torn)
-            usable = Array.LastIndexOf(content, (byte)'\n') + 1; // 0 when even the header is torn
+        using var _ = stream;
+        long usable = CompleteLength(path, stream);
+        bool torn = usable < stream.Length;
         if (usable == 0)
-            throw new TakeFolderException(path, $"the frames table '{path}' has no complete header line.");
+            throw new TakeFolderException(path, stream.Length == 0
+                ? $"the frames table '{path}' is empty: it has no header line."
+                : $"the frames table '{path}' has no complete header line.");
+        stream.Position = 0;
 
         var rows = new List<FrameRecord>();
         long line = 1;
         try
         {
-            using var csv = CsvReader.Create(new ReadOnlyMemory<byte>(content, 0, usable), FramesTableFormat.ReaderOptions);
+            using var csv = CsvReader.Create(new LengthLimitedStream(stream, usable), FramesTableFormat.ReaderOptions);
             CheckHeader(path, csv.Headers);
             while (csv.Read())
             {
@@ -79,7 +78,36 @@ public static class FramesTableReader
             long at = e.LineNumber > 0 ? e.LineNumber : line;
             throw new TakeFolderException(path, $"{path}, line {at}: malformed CSV: {e.Message}", e);
         }
+        catch (IOException e)
+        {
+            throw new TakeFolderException(path, $"cannot read the frames table '{path}' (after line {line}): {e.Message}", e);
+        }
         return new FramesTable(path, rows, torn);
+    }
+
+    /// <summary>Bytes up to and including the last line break: what the writer finished.</summary>
+    private static long CompleteLength(string path, FileStream stream)
+    {
+        try
+        {
+            long end = stream.Length;
+            Span<byte> block = stackalloc byte[4096];
+            while (end > 0)
+            {
+                int n = (int)Math.Min(block.Length, end);
+                stream.Position = end - n;
+                stream.ReadExactly(block[..n]);
+                int lf = block[..n].LastIndexOf((byte)'\n');
+                if (lf >= 0)
+                    return end - n + lf + 1;
+                end -= n;
+            }
+            return 0;
+        }
+        catch (IOException e)
+        {
+            throw new TakeFolderException(path, $"cannot read the frames table '{path}': {e.Message}", e);
+        }
     }
 
     private static void CheckHeader(string path, IReadOnlyList<string> headers)

@@ -59,11 +59,14 @@ public static class VideoSinks
         Validate(encoder, format);
         if (encoder == VideoEncoder.Y4M)
             return new Y4mSink(takePath, fileName, format);
-        return FfmpegSink.Start(ffmpegPath, FfmpegArguments(encoder, format, fileName), takePath, fileName, format,
+        return FfmpegSink.Start(ffmpegPath, FfmpegArguments(encoder, format, Path.GetFullPath(Path.Combine(takePath, fileName))), takePath, fileName, format,
             EncoderName(encoder), FfmpegSink.DefaultCompleteTimeout);
     }
 
-    /// <summary>The ffmpeg argument list for <paramref name="encoder"/> writing <paramref name="outputFile"/>.</summary>
+    /// <summary>
+    /// The ffmpeg argument list for <paramref name="encoder"/> writing <paramref name="outputFile"/>, which is given as
+    /// <c>file:&lt;path&gt;</c> so that no file name is read as an option or a protocol.
+    /// </summary>
     internal static IReadOnlyList<string> FfmpegArguments(VideoEncoder encoder, VideoFormat format, string outputFile)
     {
         var rate = FrameRateRational.FromHz(format.FrameRateHz);
@@ -93,7 +96,7 @@ public static class VideoSinks
             default:
                 throw UnknownEncoder(encoder);
         }
-        args.AddRange(["-f", "matroska", outputFile]);
+        args.AddRange(["-f", "matroska", "file:" + outputFile]);
         return args;
     }
 

@@ -119,6 +119,25 @@ public class FramesTableTests
         Assert.Equal(Rows[..2], table.Rows);
     }
 
+    [Fact]
+    public void Read_LargeTable_WithTornTail_KeepsEveryCompleteRow()
+    {
+        using var dir = new TempDir();
+        string path = dir.Combine("t.frames.csv");
+        var rows = Enumerable.Range(0, 5000).Select(i => new FrameRecord(i, 1_790_000_000_000_000_000 + i * 16_666_667L,
+            1_790_000_000_000_000_100 + i * 16_666_667L, 123_456_789 + i * 16_666_667L, 1_790_000_000_004_000_000 + i * 16_666_667L,
+            (FrameStatus)(i % 5), i)).ToArray();
+        using (var writer = new FramesTableWriter(path))
+            foreach (var r in rows)
+                writer.Write(r);
+        Assert.True(new FileInfo(path).Length > 100_000);
+        Assert.Equal(rows, FramesTableReader.Read(path));
+        File.AppendAllText(path, "5000,17900000833");
+        var table = FramesTableReader.ReadTable(path);
+        Assert.True(table.TornLastRow);
+        Assert.Equal(rows, table.Rows);
+    }
+
     [Theory]
     [InlineData("2,1790000000033333334,0,0,0,Captured,x", 4, "video_frame 'x'")]
     [InlineData("2,1790000000033333334,0,0,0,Captured", 4, "expected 7 fields, found 6")]

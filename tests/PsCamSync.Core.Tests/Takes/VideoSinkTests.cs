@@ -220,6 +220,16 @@ public class VideoSinkTests
         }
     }
 
+    [RequiresFact("ffmpeg", "ffprobe")]
+    public void FileNamesThatLookLikeOptionsOrProtocols_AreWrittenAsFiles()
+    {
+        using var dir = new TempDir();
+        using (var sink = VideoSinks.Create(VideoEncoder.Ffv1, dir.Path, "-y:cam.mkv", new VideoFormat(16, 16, PixelFormat.Mono8, 30)))
+            WriteAll(sink, Frames(16, 16, PixelFormat.Mono8, 3));
+        Assert.Equal((3L, 16, 16, "gray"), Tools.Probe("file:" + dir.Combine("-y:cam.mkv")));
+        Assert.True(File.Exists(dir.Combine("-y:cam.ffmpeg.log")));
+    }
+
     [Fact]
     public void MissingFfmpeg_NamesEncoder_AndTheFix()
     {
@@ -255,7 +265,7 @@ public class VideoSinkTests
         var args = VideoSinks.FfmpegArguments(VideoEncoder.Libx264, new VideoFormat(1920, 1200, PixelFormat.BayerRG8, 1e9 / 33_366_667), "cam.mkv");
         Assert.Equal(
             "-hide_banner -nostats -loglevel info -n -f rawvideo -pix_fmt bayer_rggb8 -s 1920x1200 -framerate 30000/1001 -i - -an " +
-            "-c:v libx264 -preset ultrafast -crf 18 -pix_fmt yuv420p -f matroska cam.mkv",
+            "-c:v libx264 -preset ultrafast -crf 18 -pix_fmt yuv420p -f matroska file:cam.mkv",
             string.Join(' ', args));
         args = VideoSinks.FfmpegArguments(VideoEncoder.Ffv1, new VideoFormat(64, 48, PixelFormat.Mono16, 30), "x.mkv");
         Assert.Contains("-pix_fmt gray16le -s 64x48", string.Join(' ', args));
@@ -286,6 +296,9 @@ public class VideoSinkTests
         Assert.Contains("exited with code 137", e.Message);
         Assert.Contains(dir.Combine("cam.ffmpeg.log"), e.Message);
         Assert.Equal(dir.Combine("cam.mkv"), e.Path);
+        // The failure sticks: later writes and Complete report it again instead of pretending all is well.
+        Assert.Contains("exited with code 137", Assert.Throws<TakeFolderException>(() => sink.Write(frame)).Message);
+        Assert.Contains("exited with code 137", Assert.Throws<TakeFolderException>(() => sink.Complete()).Message);
     }
 
     [RequiresFact("ffmpeg")]
@@ -293,7 +306,7 @@ public class VideoSinkTests
     {
         using var dir = new TempDir();
         var format = new VideoFormat(64, 48, PixelFormat.Mono8, 30);
-        var args = VideoSinks.FfmpegArguments(VideoEncoder.Ffv1, format, "cam.mkv").Select(a => a == "ffv1" ? "no_such_encoder" : a).ToList();
+        var args = VideoSinks.FfmpegArguments(VideoEncoder.Ffv1, format, dir.Combine("cam.mkv")).Select(a => a == "ffv1" ? "no_such_encoder" : a).ToList();
         using var sink = FfmpegSink.Start("ffmpeg", args, dir.Path, "cam.mkv", format, "ffv1", TimeSpan.FromSeconds(30));
         var e = Assert.Throws<TakeFolderException>(() =>
         {
