@@ -138,13 +138,16 @@ internal sealed class FfmpegSink : IVideoSink
         if (!_process.WaitForExit(_completeTimeout))
         {
             KillAndWait();
-            throw new TakeFolderException(_outputPath,
-                $"ffmpeg did not finish '{_outputPath}' within {_completeTimeout.TotalSeconds:0} s after its input was closed and was killed; see '{_logPath}'.{LogTail()}");
+            FinishLog();
+            _failure = $"ffmpeg did not finish '{_outputPath}' within {_completeTimeout.TotalSeconds:0} s after its input was closed and was killed; see '{_logPath}'.{LogTail()}";
+            throw new TakeFolderException(_outputPath, _failure);
         }
         FinishLog();
         if (_process.ExitCode != 0 || closeError is not null)
-            throw new TakeFolderException(_outputPath,
-                $"ffmpeg exited with code {_process.ExitCode} while finishing '{_outputPath}' after {_frames} frames; see '{_logPath}'.{LogTail()}", closeError);
+        {
+            _failure = $"ffmpeg exited with code {_process.ExitCode} while finishing '{_outputPath}' after {_frames} frames; see '{_logPath}'.{LogTail()}";
+            throw new TakeFolderException(_outputPath, _failure, closeError);
+        }
         _process.Dispose();
     }
 
@@ -176,7 +179,7 @@ internal sealed class FfmpegSink : IVideoSink
             KillAndWait();
         FinishLog();
         string how = exited ? $"it exited with code {_process.ExitCode}" : "it closed its input but did not exit within 5 s and was killed";
-        _failure = $"{what}: {how}; '{_outputPath}' holds the frames before. See '{_logPath}'.{LogTail()}";
+        _failure = $"{what}: {how}. '{_outputPath}' keeps what ffmpeg wrote before; see '{_logPath}'.{LogTail()}";
         return new TakeFolderException(_outputPath, _failure, cause);
     }
 

@@ -302,6 +302,23 @@ public class VideoSinkTests
     }
 
     [RequiresFact("ffmpeg")]
+    public void Complete_IsBounded_AndKillsAnFfmpegThatDoesNotFinishInTime()
+    {
+        using var dir = new TempDir();
+        var format = new VideoFormat(640, 480, PixelFormat.Mono8, 30);
+        var args = VideoSinks.FfmpegArguments(VideoEncoder.Ffv1, format, dir.Combine("cam.mkv"));
+        // A zero wait: ffmpeg cannot have flushed its queue and written the trailer the instant its input closes.
+        using var sink = FfmpegSink.Start("ffmpeg", args, dir.Path, "cam.mkv", format, "ffv1", TimeSpan.Zero);
+        int pid = sink.ProcessId;
+        for (int i = 0; i < 20; i++)
+            sink.Write(new byte[640 * 480]);
+        var e = Assert.Throws<TakeFolderException>(() => sink.Complete());
+        Assert.Contains("did not finish", e.Message);
+        Assert.Contains("was killed", e.Message);
+        Assert.Throws<ArgumentException>(() => Process.GetProcessById(pid)); // gone, and reaped
+    }
+
+    [RequiresFact("ffmpeg")]
     public void FfmpegRejectingItsArguments_IsReported_WithTheLogTail()
     {
         using var dir = new TempDir();
