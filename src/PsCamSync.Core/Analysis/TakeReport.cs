@@ -1,8 +1,9 @@
 namespace PsCamSync.Core.Analysis;
 
-// STUB (skeleton): the analysis helper replaces the bodies; signatures are the contract.
-
-/// <summary>Distribution of cross-camera skew (max − min of one time kind within a frame set), ns.</summary>
+/// <summary>
+/// Distribution of cross-camera skew (max − min of one time kind within a frame set, over the cameras that have a
+/// non-zero value of that kind; only sets with at least two such values count), ns.
+/// </summary>
 public sealed class SkewStatistics
 {
     /// <summary>Which times: <c>Scheduled</c>, <c>Trigger</c> or <c>Device</c>.</summary>
@@ -38,28 +39,37 @@ public sealed class CameraReport
     public long Late { get; init; }
     /// <summary>Incomplete frames.</summary>
     public long Incomplete { get; init; }
-    /// <summary>Mean device-timestamp interval between frames of consecutive indexes, ns.</summary>
+    /// <summary>
+    /// Mean device-timestamp interval between frames of consecutive indexes, ns (every row with a device timestamp
+    /// counts: Captured, Incomplete and Dropped). With <c>NearestDeviceTimestamp</c> matching: between consecutive
+    /// device timestamps at most 1.5 periods apart. 0 without any interval.
+    /// </summary>
     public double IntervalMeanNs { get; init; }
-    /// <summary>Standard deviation of that interval, ns.</summary>
+    /// <summary>Population standard deviation of that interval (divides by <see cref="IntervalCount"/>), ns.</summary>
     public double IntervalStdDevNs { get; init; }
-    /// <summary>Mean of (device timestamp − scheduled time) over captured frames, ns: the camera clock's apparent offset.</summary>
+    /// <summary>Intervals measured.</summary>
+    public long IntervalCount { get; init; }
+    /// <summary>
+    /// Mean of (device timestamp − scheduled time) over frames that arrived with pixels (Captured and Incomplete), ns:
+    /// the camera clock's apparent offset plus its trigger-to-exposure latency. 0 without such frames.
+    /// </summary>
     public double DeviceOffsetMeanNs { get; init; }
 }
 
 /// <summary>The analysis of one take folder.</summary>
 public sealed class TakeReport
 {
-    /// <summary>Take name.</summary>
+    /// <summary>Take name (several folders: their distinct names joined with ", ").</summary>
     public string Take { get; init; } = "";
-    /// <summary>Take folder.</summary>
+    /// <summary>Take folder (several folders: their full paths joined with "; ").</summary>
     public string Path { get; init; } = "";
-    /// <summary>Host that recorded it.</summary>
+    /// <summary>Host that recorded it (several folders: their distinct hosts joined with ", ").</summary>
     public string Host { get; init; } = "";
     /// <summary>How frames were matched across cameras: <c>Index</c> or <c>NearestDeviceTimestamp</c>.</summary>
     public string MatchedBy { get; init; } = "";
-    /// <summary>Frame sets in which every camera has a captured frame.</summary>
+    /// <summary>Frame sets in which every camera has a frame with status Captured.</summary>
     public long CompleteFrameSets { get; init; }
-    /// <summary>Frame sets scheduled.</summary>
+    /// <summary>Frame sets scheduled: the indexes in the union of every folder's [FirstFrameIndex, EndFrameIndex).</summary>
     public long ExpectedFrameSets { get; init; }
     /// <summary>Per-camera accounting and intervals.</summary>
     public IReadOnlyList<CameraReport> Cameras { get; init; } = Array.Empty<CameraReport>();
@@ -69,22 +79,9 @@ public sealed class TakeReport
     public SkewStatistics TriggerSkew { get; init; } = new();
     /// <summary>Skew of device timestamps.</summary>
     public SkewStatistics DeviceSkew { get; init; } = new();
-    /// <summary>Faults recorded in the take.</summary>
-    public IReadOnlyList<string> Faults { get; init; } = Array.Empty<string>();
-}
-
-/// <summary>Reads a take folder back and computes its <see cref="TakeReport"/>.</summary>
-public static class TakeAnalyzer
-{
-    /// <summary>Analyses the take folder at <paramref name="takePath"/>.</summary>
-    /// <param name="matchBy">"Index" (default when frames carry schedule indexes) or "NearestDeviceTimestamp".</param>
-    /// <exception cref="TakeFolderException">The folder is not a readable take.</exception>
-    public static TakeReport Analyze(string takePath, string? matchBy = null) => throw new NotImplementedException();
-
     /// <summary>
-    /// Analyses several take folders of one shoot (one per host, same schedule) as one take: frame sets span every
-    /// camera of every folder.
+    /// Faults recorded in the take manifests, then problems the analysis found (a take still Recording, a torn last row,
+    /// slots without a row, counts that disagree), each prefixed with host and take.
     /// </summary>
-    /// <exception cref="TakeFolderException">A folder is not a readable take, or the schedules differ.</exception>
-    public static TakeReport Analyze(IReadOnlyList<string> takePaths, string? matchBy = null) => throw new NotImplementedException();
+    public IReadOnlyList<string> Faults { get; init; } = Array.Empty<string>();
 }

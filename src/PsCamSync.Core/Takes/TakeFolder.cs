@@ -1,8 +1,6 @@
-using PsCamSync.Core.Cameras;
+using System.Text.Json;
 
 namespace PsCamSync.Core.Takes;
-
-// STUB (skeleton): the takes helper replaces the bodies; signatures are the contract.
 
 /// <summary>
 /// A take folder on disk: <c>take.json</c>, and per camera <c>&lt;camera&gt;.frames.csv</c> plus a video file.
@@ -13,79 +11,138 @@ public static class TakeFolder
     /// <summary>Manifest file name.</summary>
     public const string ManifestFileName = "take.json";
 
+    /// <summary>Longest stem <see cref="FileStem"/> returns, in characters (leaves room for suffixes in a 255-byte name).</summary>
+    public const int MaxStemLength = 200;
+
     /// <summary>
-    /// Creates the folder <paramref name="path"/> (its parent must exist and be writable).
+    /// Creates the folder <paramref name="path"/> (its parent must exist and be writable) and returns its full path.
+    /// The folder is made with one <c>mkdir(2)</c>, which fails when anything already has that name, so a take is
+    /// never written into an existing folder; that call is also the writability test.
     /// </summary>
     /// <exception cref="InvalidCaptureArgumentException">ParameterName "Path": the folder exists already, the parent
     /// is missing, or it is not writable. The message names the path and the fix.</exception>
-    public static string Create(string path) => throw new NotImplementedException();
+    public static string Create(string path)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+            throw new InvalidCaptureArgumentException("Path", "give the take folder to create, e.g. -Path ./takes/take-001.");
+        string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+        string parent = Path.GetDirectoryName(full) ?? full;
 
-    /// <summary>A file-name-safe stem for a camera id (e.g. "sim-0", "Aravis-Fake-GV01").</summary>
-    public static string FileStem(string cameraId) => throw new NotImplementedException();
+        if (Directory.Exists(full) || File.Exists(full))
+            throw new InvalidCaptureArgumentException("Path", $"'{full}' already exists; takes are never overwritten. Choose a new take name.");
+        if (File.Exists(parent))
+            throw new InvalidCaptureArgumentException("Path", $"the parent '{parent}' is a file, not a folder; choose a take path inside a folder.");
+        if (!Directory.Exists(parent))
+            throw new InvalidCaptureArgumentException("Path", $"the parent folder '{parent}' does not exist; create it first or choose a take path inside an existing folder.");
 
-    /// <summary>Writes <c>take.json</c> atomically (temporary file, then rename).</summary>
-    /// <exception cref="TakeFolderException">The file could not be written.</exception>
-    public static void WriteManifest(string takePath, TakeManifest manifest) => throw new NotImplementedException();
-
-    /// <summary>Reads <c>take.json</c>.</summary>
-    /// <exception cref="TakeFolderException">Missing, unreadable or not a take manifest.</exception>
-    public static TakeManifest ReadManifest(string takePath) => throw new NotImplementedException();
-}
-
-/// <summary>
-/// Writes one camera's frames table (CSV, via CsvHelper): header
-/// <c>frame_index,scheduled_ns,trigger_ns,device_timestamp_ns,host_receive_ns,status,video_frame</c>.
-/// Rows are flushed often enough that a crash loses at most the last second.
-/// </summary>
-public sealed class FramesTableWriter : IDisposable
-{
-    /// <summary>Creates (never overwrites) the file at <paramref name="path"/> and writes the header.</summary>
-    public FramesTableWriter(string path) => throw new NotImplementedException();
-    /// <summary>Appends one row.</summary>
-    public void Write(in FrameRecord record) => throw new NotImplementedException();
-    /// <summary>Flushes buffered rows to the file.</summary>
-    public void Flush() => throw new NotImplementedException();
-    /// <summary>Flushes and closes.</summary>
-    public void Dispose() => throw new NotImplementedException();
-}
-
-/// <summary>Reads a frames table written by <see cref="FramesTableWriter"/>.</summary>
-public static class FramesTableReader
-{
-    /// <summary>All rows, in file order.</summary>
-    /// <exception cref="TakeFolderException">The file is missing or a row is malformed (the message gives the line).</exception>
-    public static IReadOnlyList<FrameRecord> Read(string path) => throw new NotImplementedException();
-}
-
-/// <summary>Builds the video sink for an encoder.</summary>
-public static class VideoSinks
-{
-    /// <summary>File extension the encoder writes (".y4m" or ".mkv").</summary>
-    public static string Extension(VideoEncoder encoder) => throw new NotImplementedException();
+        int errno = FileSystemNative.Mkdir(full);
+        switch (errno)
+        {
+            case 0:
+                FileSystemNative.FsyncDirectory(parent); // best effort: the folder survives a power loss; failure changes nothing now
+                return full;
+            case FileSystemNative.EEXIST:
+                throw new InvalidCaptureArgumentException("Path", $"'{full}' already exists; takes are never overwritten. Choose a new take name.");
+            case FileSystemNative.ENOENT:
+            case FileSystemNative.ENOTDIR:
+                throw new InvalidCaptureArgumentException("Path", $"cannot create '{full}': the parent '{parent}' does not accept new folders ({FileSystemNative.Describe(errno)}). Choose a take path inside a writable folder.");
+            case FileSystemNative.EACCES:
+            case FileSystemNative.EPERM:
+            case FileSystemNative.EROFS:
+                throw new InvalidCaptureArgumentException("Path", $"cannot create '{full}': the parent '{parent}' is not writable ({FileSystemNative.Describe(errno)}). Choose a writable folder or fix its permissions.");
+            default:
+                throw new InvalidCaptureArgumentException("Path", $"cannot create '{full}': {FileSystemNative.Describe(errno)} (errno {errno}). Choose another take path.");
+        }
+    }
 
     /// <summary>
-    /// Creates the sink writing <paramref name="fileName"/> inside <paramref name="takePath"/>. FFmpeg encoders start
-    /// an ffmpeg child process (arguments as a list, never through a shell) fed through stdin.
+    /// A file-name-safe stem for a camera id (e.g. "sim-0", "Aravis-Fake-GV01"): letters, digits, '-', '_' and '.'
+    /// are kept, every other character becomes '_', a leading '.' becomes '_', and the result is cut at
+    /// <see cref="MaxStemLength"/> characters. An empty id gives "camera". Different ids can map to one stem
+    /// ("a:b" and "a_b"); the caller that names files checks for that.
     /// </summary>
-    /// <param name="ffmpegPath">ffmpeg executable (default: "ffmpeg" on PATH).</param>
-    /// <exception cref="InvalidCaptureArgumentException">ParameterName "Encoder": the pixel format cannot be written by this encoder, or ffmpeg is missing.</exception>
-    public static IVideoSink Create(VideoEncoder encoder, string takePath, string fileName, VideoFormat format, string ffmpegPath = "ffmpeg") => throw new NotImplementedException();
-}
+    public static string FileStem(string cameraId)
+    {
+        ArgumentNullException.ThrowIfNull(cameraId);
+        if (cameraId.Length == 0)
+            return "camera";
+        int length = Math.Min(cameraId.Length, MaxStemLength);
+        return string.Create(length, cameraId, static (span, id) =>
+        {
+            for (int i = 0; i < span.Length; i++)
+            {
+                char c = id[i];
+                bool keep = char.IsAsciiLetterOrDigit(c) || c == '-' || c == '_' || (c == '.' && i > 0);
+                span[i] = keep ? c : '_';
+            }
+        });
+    }
 
-/// <summary>Reads frames back from a Y4M file written by the built-in sink (for verification and analysis).</summary>
-public sealed class Y4mReader : IDisposable
-{
-    /// <summary>Opens the file and parses the stream header.</summary>
-    /// <exception cref="TakeFolderException">Not a Y4M stream this module wrote.</exception>
-    public Y4mReader(string path) => throw new NotImplementedException();
-    /// <summary>Width in pixels.</summary>
-    public int Width => throw new NotImplementedException();
-    /// <summary>Height in pixels.</summary>
-    public int Height => throw new NotImplementedException();
-    /// <summary>Pixel format of the frames.</summary>
-    public PixelFormat PixelFormat => throw new NotImplementedException();
-    /// <summary>Reads the next frame into <paramref name="frame"/> (which must hold a whole frame); false at the end.</summary>
-    public bool ReadFrame(Span<byte> frame) => throw new NotImplementedException();
-    /// <summary>Closes the file.</summary>
-    public void Dispose() => throw new NotImplementedException();
+    /// <summary>
+    /// Writes <c>take.json</c> atomically: indented JSON (enums as their names) into a temporary file in the same
+    /// folder, fsync'ed, then renamed over the manifest; the folder is fsync'ed afterwards. A reader sees the old or
+    /// the new manifest, never a torn one.
+    /// </summary>
+    /// <exception cref="TakeFolderException">The file could not be written.</exception>
+    public static void WriteManifest(string takePath, TakeManifest manifest)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        string target = Path.Combine(takePath, ManifestFileName);
+        string temp = Path.Combine(takePath, $".{ManifestFileName}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 16 * 1024))
+            {
+                JsonSerializer.Serialize(stream, manifest, TakeJson.Options);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temp, target, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            TryDelete(temp);
+            throw new TakeFolderException(target, $"cannot write the take manifest '{target}': {e.Message}", e);
+        }
+        FileSystemNative.FsyncDirectory(takePath); // durability of the rename; the manifest is already in place
+    }
+
+    /// <summary>Reads <c>take.json</c>.</summary>
+    /// <exception cref="TakeFolderException">Missing, unreadable, not a take manifest, or of a newer format version.</exception>
+    public static TakeManifest ReadManifest(string takePath)
+    {
+        string file = Path.Combine(takePath, ManifestFileName);
+        if (!File.Exists(file))
+        {
+            string what = Directory.Exists(takePath) ? $"'{takePath}' is not a take folder: it has no {ManifestFileName}" : $"the take folder '{takePath}' does not exist";
+            throw new TakeFolderException(file, $"{what}. Give the folder a take was recorded into.");
+        }
+        TakeManifest? manifest;
+        try
+        {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            manifest = JsonSerializer.Deserialize<TakeManifest>(stream, TakeJson.Options);
+        }
+        catch (JsonException e)
+        {
+            throw new TakeFolderException(file, $"'{file}' is not a valid take manifest (line {e.LineNumber + 1}): {e.Message}", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidCaptureArgumentException)
+        {
+            throw new TakeFolderException(file, $"cannot read the take manifest '{file}': {e.Message}", e);
+        }
+        if (manifest is null)
+            throw new TakeFolderException(file, $"'{file}' is not a take manifest: it holds JSON null.");
+        if (manifest.FormatVersion > TakeJson.FormatVersion)
+            throw new TakeFolderException(file, $"'{file}' has format version {manifest.FormatVersion}, newer than this PsCamSync reads ({TakeJson.FormatVersion}); update PsCamSync.");
+        if (manifest.FormatVersion < 1)
+            throw new TakeFolderException(file, $"'{file}' is not a take manifest: FormatVersion is {manifest.FormatVersion}.");
+        return manifest;
+    }
+
+    private static void TryDelete(string path)
+    {
+        try { File.Delete(path); }
+        catch (IOException) { /* the temp file stays behind; the error being thrown says what failed */ }
+        catch (UnauthorizedAccessException) { }
+    }
 }

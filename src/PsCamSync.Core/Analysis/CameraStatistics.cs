@@ -1,0 +1,87 @@
+using PsCamSync.Core.Cameras;
+using PsCamSync.Core.Takes;
+
+namespace PsCamSync.Core.Analysis;
+
+/// <summary>One camera's accounting, intervals and device offset, from its frames table.</summary>
+internal static class CameraStatistics
+{
+    public static CameraReport Report(CameraData camera, string mode, long periodNs, List<string> faults)
+    {
+        var counts = new FrameCounts { Expected = Math.Max(0, camera.EndIndex - camera.FirstIndex) };
+        var offset = new Moments();
+        foreach (var row in camera.Rows)
+        {
+            counts.Add(row.Status);
+            if (row.Status is (FrameStatus.Captured or FrameStatus.Incomplete) && row.DeviceTimestampNs != 0)
+                offset.Add(row.DeviceTimestampNs - row.ScheduledNs);
+        }
+
+        var byIndex = FrameSetMatcher.RowsByIndex(camera, faults: null);
+        var intervals = mode == TakeAnalyzer.MatchByIndex ? IndexIntervals(camera, byIndex) : TimeIntervals(camera, periodNs);
+        CheckRows(camera, counts, byIndex, mode, faults);
+
+        return new CameraReport
+        {
+            Take = camera.Take,
+            Host = camera.Host,
+            CameraId = camera.Info.Id,
+            Expected = counts.Expected,
+            Captured = counts.Captured,
+            Missing = counts.TriggerMissed + counts.Dropped,
+            Dropped = counts.Dropped,
+            Late = counts.TriggerLate,
+            Incomplete = counts.Incomplete,
+            IntervalMeanNs = intervals.Mean,
+            IntervalStdDevNs = intervals.PopulationStdDev,
+            IntervalCount = intervals.Count,
+            DeviceOffsetMeanNs = offset.Mean,
+        };
+    }
+
+    /// <summary>Device-timestamp differences between rows of indexes n and n+1 that both have one.</summary>
+    private static Moments IndexIntervals(CameraData camera, Dictionary<long, int> byIndex)
+    {
+        var m = new Moments();
+        foreach (var (n, row) in byIndex.OrderBy(kv => kv.Key))
+        {
+            long t = camera.Rows[row].DeviceTimestampNs;
+            if (t != 0 && byIndex.TryGetValue(n + 1, out int next) && camera.Rows[next].DeviceTimestampNs != 0)
+                m.Add(camera.Rows[next].DeviceTimestampNs - t);
+        }
+        return m;
+    }
+
+    /// <summary>Differences of consecutive device timestamps at most 1.5 periods apart (larger gaps span lost frames).</summary>
+    private static Moments TimeIntervals(CameraData camera, long periodNs)
+    {
+        var m = new Moments();
+        var sorted = FrameSetMatcher.SortedByDeviceTime(camera);
+        for (int i = 1; i < sorted.Length; i++)
+        {
+            long d = sorted[i].Time - sorted[i - 1].Time;
+            if (d <= periodNs + periodNs / 2)
+                m.Add(d);
+        }
+        return m;
+    }
+
+    private static void CheckRows(CameraData camera, FrameCounts counts, Dictionary<long, int> byIndex, string mode, List<string> faults)
+    {
+        string file = Path.GetFileName(camera.FramesPath);
+        if (camera.TornLastRow)
+            faults.Add($"{camera.Label}: {file} ends in a torn row (the writer stopped in the middle of it); it was left out.");
+        long withRow = mode == TakeAnalyzer.MatchByIndex
+            ? byIndex.Keys.LongCount(n => n >= camera.FirstIndex && n < camera.EndIndex)
+            : Math.Min(camera.Rows.Length, counts.Expected);
+        if (withRow < counts.Expected)
+            faults.Add($"{camera.Label}: {counts.Expected - withRow} of {counts.Expected} scheduled slots have no row in {file}.");
+        var recorded = camera.Info.Counts;
+        if (camera.State != TakeState.Recording && recorded.Accounted > 0 &&
+            (recorded.Captured, recorded.TriggerMissed, recorded.TriggerLate, recorded.Incomplete, recorded.Dropped) !=
+            (counts.Captured, counts.TriggerMissed, counts.TriggerLate, counts.Incomplete, counts.Dropped))
+            faults.Add($"{camera.Label}: {TakeFolder.ManifestFileName} counts (Captured {recorded.Captured}, TriggerMissed {recorded.TriggerMissed}, " +
+                $"TriggerLate {recorded.TriggerLate}, Incomplete {recorded.Incomplete}, Dropped {recorded.Dropped}) differ from {file} " +
+                $"(Captured {counts.Captured}, TriggerMissed {counts.TriggerMissed}, TriggerLate {counts.TriggerLate}, Incomplete {counts.Incomplete}, Dropped {counts.Dropped}).");
+    }
+}

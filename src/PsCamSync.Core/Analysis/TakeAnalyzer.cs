@@ -1,0 +1,143 @@
+using PsCamSync.Core.Cameras;
+using PsCamSync.Core.Takes;
+
+namespace PsCamSync.Core.Analysis;
+
+/// <summary>
+/// Reads take folders back and computes their <see cref="TakeReport"/>: per-camera accounting, device-timestamp
+/// intervals and offsets, and the cross-camera skew of scheduled, trigger and device times per frame set.
+/// </summary>
+/// <remarks>
+/// Frame sets are matched <c>Index</c> (rows with the same schedule index n, on every host) or
+/// <c>NearestDeviceTimestamp</c> (see <see cref="FrameSetMatcher.ByNearestDeviceTimestamp"/>): the first camera of
+/// the first folder is the reference, every other camera joins with its frame of nearest device timestamp within half
+/// a period. Counts come from the frames tables, not from the manifest; a disagreement is reported as a fault.
+/// </remarks>
+public static class TakeAnalyzer
+{
+    /// <summary>Match frames across cameras by schedule index.</summary>
+    public const string MatchByIndex = "Index";
+
+    /// <summary>Match frames across cameras by nearest device timestamp (for cameras without a usable index).</summary>
+    public const string MatchByNearestDeviceTimestamp = "NearestDeviceTimestamp";
+
+    /// <summary>Analyses the take folder at <paramref name="takePath"/>.</summary>
+    /// <param name="takePath">The take folder.</param>
+    /// <param name="matchBy">"Index" (default when frames carry schedule indexes) or "NearestDeviceTimestamp"
+    /// (default when some row has no index); null chooses.</param>
+    /// <exception cref="TakeFolderException">The folder is not a readable take.</exception>
+    /// <exception cref="InvalidCaptureArgumentException">ParameterName "MatchBy": not one of the two names.</exception>
+    public static TakeReport Analyze(string takePath, string? matchBy = null) => Analyze([takePath], matchBy);
+
+    /// <summary>
+    /// Analyses several take folders of one shoot (one per host, same schedule) as one take: frame sets span every
+    /// camera of every folder.
+    /// </summary>
+    /// <param name="takePaths">The folders, each once; the first folder's first camera is the reference for
+    /// NearestDeviceTimestamp matching.</param>
+    /// <param name="matchBy">As for <see cref="Analyze(string, string?)"/>.</param>
+    /// <exception cref="TakeFolderException">A folder is not a readable take, or the schedules differ (StartNs or PeriodNs).</exception>
+    /// <exception cref="InvalidCaptureArgumentException">ParameterName "Path": no folder given; "MatchBy": unknown name.</exception>
+    public static TakeReport Analyze(IReadOnlyList<string> takePaths, string? matchBy = null)
+    {
+        ArgumentNullException.ThrowIfNull(takePaths);
+        if (takePaths.Count == 0)
+            throw new InvalidCaptureArgumentException("Path", "give at least one take folder to analyse.");
+        string? requested = ParseMatchBy(matchBy);
+        var data = TakeData.Load(takePaths);
+        var cameras = data.Cameras;
+
+        var faults = new List<string>();
+        foreach (var (_, m) in data.Folders)
+        {
+            foreach (var fault in m.Faults)
+                faults.Add($"{m.Host} {m.Name}: {fault.Source}{(fault.Camera is null ? "" : " " + fault.Camera)}: {fault.Message}");
+            if (m.State == TakeState.Recording)
+                faults.Add($"{m.Host} {m.Name}: the take is still in state Recording: it crashed or is still running; the analysis covers the rows written so far.");
+        }
+
+        string mode = requested ?? (cameras.All(c => c.Rows.All(r => r.FrameIndex >= 0)) ? MatchByIndex : MatchByNearestDeviceTimestamp);
+        var sets = cameras.Count == 0 ? new List<FrameSet>()
+            : mode == MatchByIndex ? FrameSetMatcher.ByIndex(cameras, faults)
+            : FrameSetMatcher.ByNearestDeviceTimestamp(cameras, data.PeriodNs, faults);
+
+        var reports = cameras.Select(c => CameraStatistics.Report(c, mode, data.PeriodNs, faults)).ToList();
+        var expectedRanges = data.Folders.Select(f => (f.Manifest.FirstFrameIndex,
+            f.Manifest.EndFrameIndex > f.Manifest.FirstFrameIndex ? f.Manifest.EndFrameIndex : f.Manifest.Schedule!.EndIndex)).ToList();
+
+        return new TakeReport
+        {
+            Take = string.Join(", ", data.Folders.Select(f => f.Manifest.Name).Distinct()),
+            Path = string.Join("; ", data.Folders.Select(f => f.Path)),
+            Host = string.Join(", ", data.Folders.Select(f => f.Manifest.Host).Distinct()),
+            MatchedBy = mode,
+            ExpectedFrameSets = UnionLength(expectedRanges),
+            CompleteFrameSets = sets.LongCount(s => IsComplete(s, cameras) && (mode != MatchByIndex || InRanges(s.Index, expectedRanges))),
+            Cameras = reports,
+            ScheduledSkew = Skew("Scheduled", sets, cameras, static r => r.ScheduledNs),
+            TriggerSkew = Skew("Trigger", sets, cameras, static r => r.TriggerNs),
+            DeviceSkew = Skew("Device", sets, cameras, static r => r.DeviceTimestampNs),
+            Faults = faults,
+        };
+    }
+
+    private static string? ParseMatchBy(string? matchBy)
+    {
+        if (string.IsNullOrWhiteSpace(matchBy))
+            return null;
+        if (string.Equals(matchBy, MatchByIndex, StringComparison.OrdinalIgnoreCase))
+            return MatchByIndex;
+        if (string.Equals(matchBy, MatchByNearestDeviceTimestamp, StringComparison.OrdinalIgnoreCase))
+            return MatchByNearestDeviceTimestamp;
+        throw new InvalidCaptureArgumentException("MatchBy", $"'{matchBy}' is not a matching method; use {MatchByIndex} or {MatchByNearestDeviceTimestamp}.");
+    }
+
+    private static bool IsComplete(FrameSet set, IReadOnlyList<CameraData> cameras)
+    {
+        for (int c = 0; c < cameras.Count; c++)
+            if (set.Rows[c] < 0 || cameras[c].Rows[set.Rows[c]].Status != FrameStatus.Captured)
+                return false;
+        return true;
+    }
+
+    /// <summary>max − min of <paramref name="value"/> over the set's cameras with a non-zero value, for sets with two or more.</summary>
+    private static SkewStatistics Skew(string kind, List<FrameSet> sets, IReadOnlyList<CameraData> cameras, Func<FrameRecord, long> value)
+    {
+        var skews = new List<long>(sets.Count);
+        foreach (var set in sets)
+        {
+            long min = long.MaxValue, max = long.MinValue;
+            int count = 0;
+            for (int c = 0; c < cameras.Count; c++)
+            {
+                if (set.Rows[c] < 0)
+                    continue;
+                long v = value(cameras[c].Rows[set.Rows[c]]);
+                if (v == 0)
+                    continue;
+                count++;
+                min = Math.Min(min, v);
+                max = Math.Max(max, v);
+            }
+            if (count >= 2)
+                skews.Add(max - min);
+        }
+        return Percentiles.Skew(kind, skews);
+    }
+
+    private static bool InRanges(long n, List<(long First, long End)> ranges) => ranges.Any(r => n >= r.First && n < r.End);
+
+    /// <summary>Number of indexes in the union of half-open ranges.</summary>
+    private static long UnionLength(List<(long First, long End)> ranges)
+    {
+        long total = 0, coveredTo = long.MinValue;
+        foreach (var (first, end) in ranges.Where(r => r.End > r.First).OrderBy(r => r.First))
+        {
+            long start = Math.Max(first, coveredTo);
+            if (end > start)
+                total += end - start;
+            coveredTo = Math.Max(coveredTo, end);
+        }
+        return total;
+    }
+}

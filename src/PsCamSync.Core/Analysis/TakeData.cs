@@ -1,0 +1,85 @@
+using PsCamSync.Core.Takes;
+
+namespace PsCamSync.Core.Analysis;
+
+/// <summary>One camera of one take folder, read back for analysis.</summary>
+internal sealed class CameraData
+{
+    public required string Take { get; init; }
+    public required string Host { get; init; }
+    public required TakeState State { get; init; }
+    public required TakeCamera Info { get; init; }
+    public required string FramesPath { get; init; }
+    public required FrameRecord[] Rows { get; init; }
+    public required bool TornLastRow { get; init; }
+    /// <summary>First schedule index the folder's host scheduled.</summary>
+    public required long FirstIndex { get; init; }
+    /// <summary>One past the last index the folder's host scheduled.</summary>
+    public required long EndIndex { get; init; }
+
+    public string Label => $"{Host} {Take} {Info.Id}";
+}
+
+/// <summary>Take folders read back: their manifests and every camera's frames table.</summary>
+internal sealed class TakeData
+{
+    public required IReadOnlyList<(string Path, TakeManifest Manifest)> Folders { get; init; }
+    public required IReadOnlyList<CameraData> Cameras { get; init; }
+    public required long PeriodNs { get; init; }
+
+    /// <summary>
+    /// Reads every folder's <c>take.json</c> and frames tables. The folders must share one schedule grid
+    /// (StartNs and PeriodNs); each must be given once.
+    /// </summary>
+    /// <exception cref="TakeFolderException">A folder or table is unreadable, has no schedule, or the grids differ.</exception>
+    public static TakeData Load(IReadOnlyList<string> takePaths)
+    {
+        var folders = new List<(string Path, TakeManifest Manifest)>();
+        foreach (string given in takePaths)
+        {
+            string path = Path.TrimEndingDirectorySeparator(Path.GetFullPath(given));
+            if (folders.Any(f => f.Path == path))
+                throw new TakeFolderException(path, $"the take folder '{path}' was given twice; give each host's folder once.");
+            var manifest = TakeFolder.ReadManifest(path);
+            if (manifest.Schedule is null)
+                throw new TakeFolderException(path, $"the take '{manifest.Name}' in '{path}' has no schedule in its {TakeFolder.ManifestFileName}; it cannot be analysed.");
+            folders.Add((path, manifest));
+        }
+
+        var (firstPath, first) = folders[0];
+        foreach (var (path, m) in folders.Skip(1))
+        {
+            if (m.Schedule!.StartNs != first.Schedule!.StartNs || m.Schedule.PeriodNs != first.Schedule.PeriodNs)
+                throw new TakeFolderException(path,
+                    $"'{path}' (host {m.Host}) is not of the same shoot as '{firstPath}' (host {first.Host}): its schedule has " +
+                    $"StartNs={m.Schedule.StartNs}, PeriodNs={m.Schedule.PeriodNs}, the first folder's StartNs={first.Schedule.StartNs}, " +
+                    $"PeriodNs={first.Schedule.PeriodNs}. Analyse takes of one shoot together.");
+        }
+
+        var cameras = new List<CameraData>();
+        foreach (var (path, m) in folders)
+        {
+            long end = m.EndFrameIndex > m.FirstFrameIndex ? m.EndFrameIndex : m.Schedule!.EndIndex;
+            foreach (var camera in m.Cameras)
+            {
+                if (string.IsNullOrEmpty(camera.FramesFile))
+                    throw new TakeFolderException(path, $"camera '{camera.Id}' of '{path}' names no frames table (FramesFile) in {TakeFolder.ManifestFileName}.");
+                string framesPath = Path.Combine(path, camera.FramesFile);
+                var table = FramesTableReader.ReadTable(framesPath);
+                cameras.Add(new CameraData
+                {
+                    Take = m.Name,
+                    Host = m.Host,
+                    State = m.State,
+                    Info = camera,
+                    FramesPath = framesPath,
+                    Rows = table.Rows.ToArray(),
+                    TornLastRow = table.TornLastRow,
+                    FirstIndex = m.FirstFrameIndex,
+                    EndIndex = end,
+                });
+            }
+        }
+        return new TakeData { Folders = folders, Cameras = cameras, PeriodNs = first.Schedule!.PeriodNs };
+    }
+}

@@ -1,0 +1,228 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using PsCamSync.Core.Cameras;
+
+namespace PsCamSync.Core.Takes;
+
+/// <summary>
+/// A sink that pipes raw frames into an <c>ffmpeg</c> child process through its stdin (started with an argument
+/// list, never a shell). ffmpeg's stderr goes to <c>&lt;stem&gt;.ffmpeg.log</c> in the take folder. <see cref="Write"/>
+/// is one write to the pipe and allocates nothing; when ffmpeg has died it throws with the exit code, the log file and
+/// the log's last lines.
+/// </summary>
+internal sealed class FfmpegSink : IVideoSink
+{
+    /// <summary>How long <see cref="Complete"/> waits for ffmpeg to finish after its input is closed.</summary>
+    public static readonly TimeSpan DefaultCompleteTimeout = TimeSpan.FromSeconds(60);
+
+    private const int LogTailLines = 6;
+    private readonly string _outputPath;
+    private readonly string _logPath;
+    private readonly Process _process;
+    private readonly Stream _stdin;
+    private readonly FileStream _log;
+    private readonly Task _logCopy;
+    private readonly Task _stdoutDrain;
+    private readonly int _frameBytes;
+    private readonly TimeSpan _completeTimeout;
+    private long _frames;
+    private bool _closed;
+    private string? _failure;
+    private string? _logError;
+
+    private FfmpegSink(string fileName, string outputPath, string logPath, Process process, FileStream log, int frameBytes, TimeSpan completeTimeout, string encoderName)
+    {
+        FileName = fileName;
+        EncoderName = encoderName;
+        _outputPath = outputPath;
+        _logPath = logPath;
+        _process = process;
+        _log = log;
+        _frameBytes = frameBytes;
+        _completeTimeout = completeTimeout;
+        _stdin = process.StandardInput.BaseStream;
+        _logCopy = process.StandardError.BaseStream.CopyToAsync(log);
+        _stdoutDrain = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
+    }
+
+    public string FileName { get; }
+
+    public string EncoderName { get; }
+
+    /// <summary>The log file with ffmpeg's stderr.</summary>
+    public string LogPath => _logPath;
+
+    /// <summary>Process id of the ffmpeg child.</summary>
+    public int ProcessId => _process.Id;
+
+    /// <summary>Starts ffmpeg with <paramref name="arguments"/>; the log file is created first (never overwritten).</summary>
+    public static FfmpegSink Start(string ffmpegPath, IReadOnlyList<string> arguments, string takePath, string fileName,
+        VideoFormat format, string encoderName, TimeSpan completeTimeout)
+    {
+        string outputPath = Path.Combine(takePath, fileName);
+        string logPath = Path.Combine(takePath, Path.GetFileNameWithoutExtension(fileName) + ".ffmpeg.log");
+        if (File.Exists(outputPath))
+            throw new TakeFolderException(outputPath, $"cannot create the video file '{outputPath}': it exists already (video files are never overwritten).");
+        FileStream log;
+        try
+        {
+            log = new FileStream(logPath, FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 4096);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new TakeFolderException(logPath, $"cannot create the ffmpeg log '{logPath}': {e.Message}", e);
+        }
+
+        var info = new ProcessStartInfo(ffmpegPath)
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            CreateNoWindow = true,
+            WorkingDirectory = takePath,
+        };
+        foreach (string argument in arguments)
+            info.ArgumentList.Add(argument);
+
+        Process process;
+        try
+        {
+            process = Process.Start(info) ?? throw new Win32Exception(2, "no process was started");
+        }
+        catch (Win32Exception e)
+        {
+            log.Dispose();
+            File.Delete(logPath);
+            throw new InvalidCaptureArgumentException("Encoder",
+                $"cannot run ffmpeg ('{ffmpegPath}'): {e.Message}. Install ffmpeg (e.g. apt-get install ffmpeg) or give its path, or use -Encoder Y4M, which needs no external program.");
+        }
+        return new FfmpegSink(fileName, outputPath, logPath, process, log, PixelFormats.FrameBytes(format.Width, format.Height, format.PixelFormat), completeTimeout, encoderName);
+    }
+
+    public long Write(ReadOnlySpan<byte> frame)
+    {
+        if (_failure is not null)
+            throw new TakeFolderException(_outputPath, _failure);
+        ObjectDisposedException.ThrowIf(_closed, this);
+        if (frame.Length != _frameBytes)
+            throw new ArgumentException($"a frame must be exactly {_frameBytes} bytes; got {frame.Length}.", nameof(frame));
+        try
+        {
+            _stdin.Write(frame);
+        }
+        catch (IOException e)
+        {
+            _closed = true;
+            throw Died($"ffmpeg stopped reading at frame {_frames}", e);
+        }
+        return _frames++;
+    }
+
+    public void Complete()
+    {
+        if (_failure is not null)
+            throw new TakeFolderException(_outputPath, _failure);
+        if (_closed)
+            return;
+        _closed = true;
+        IOException? closeError = null;
+        try
+        {
+            _stdin.Dispose(); // EOF: ffmpeg encodes what is queued, writes the trailer and exits
+        }
+        catch (IOException e)
+        {
+            closeError = e; // broken pipe: ffmpeg is gone; its exit code says why
+        }
+        if (!_process.WaitForExit(_completeTimeout))
+        {
+            KillAndWait();
+            FinishLog();
+            _failure = $"ffmpeg did not finish '{_outputPath}' within {_completeTimeout.TotalSeconds:0} s after its input was closed and was killed; see '{_logPath}'.{LogTail()}";
+            throw new TakeFolderException(_outputPath, _failure);
+        }
+        FinishLog();
+        if (_process.ExitCode != 0 || closeError is not null)
+        {
+            _failure = $"ffmpeg exited with code {_process.ExitCode} while finishing '{_outputPath}' after {_frames} frames; see '{_logPath}'.{LogTail()}";
+            throw new TakeFolderException(_outputPath, _failure, closeError);
+        }
+        _process.Dispose();
+    }
+
+    /// <summary>Without <see cref="Complete"/>: closes ffmpeg's input, waits (bounded), kills it if it hangs. Never throws.</summary>
+    public void Dispose()
+    {
+        if (!_closed)
+        {
+            _closed = true;
+            try
+            {
+                _stdin.Dispose();
+            }
+            catch (IOException)
+            {
+                // ffmpeg is gone already; what it said is in the log file
+            }
+            if (!_process.WaitForExit(_completeTimeout))
+                KillAndWait();
+        }
+        FinishLog();
+        _process.Dispose();
+    }
+
+    private TakeFolderException Died(string what, Exception cause)
+    {
+        bool exited = _process.WaitForExit(TimeSpan.FromSeconds(5));
+        if (!exited)
+            KillAndWait();
+        FinishLog();
+        string how = exited ? $"it exited with code {_process.ExitCode}" : "it closed its input but did not exit within 5 s and was killed";
+        _failure = $"{what}: {how}. '{_outputPath}' keeps what ffmpeg wrote before; see '{_logPath}'.{LogTail()}";
+        return new TakeFolderException(_outputPath, _failure, cause);
+    }
+
+    private void KillAndWait()
+    {
+        try
+        {
+            _process.Kill();
+        }
+        catch (InvalidOperationException)
+        {
+            // it exited between the wait and the kill
+        }
+        _process.WaitForExit();
+    }
+
+    private void FinishLog()
+    {
+        // The pipes close when ffmpeg exits; the copies then end. Bounded in case a grandchild holds them open.
+        try
+        {
+            if (!Task.WaitAll([_logCopy, _stdoutDrain], TimeSpan.FromSeconds(5)))
+                _logError ??= "ffmpeg's output pipes stayed open after it exited; the log may be incomplete";
+        }
+        catch (AggregateException e)
+        {
+            _logError ??= "copying ffmpeg's stderr into the log failed: " + e.InnerException?.Message;
+        }
+        _log.Dispose();
+    }
+
+    /// <summary>The last lines of the log, for messages; empty when it cannot be read.</summary>
+    private string LogTail()
+    {
+        try
+        {
+            var lines = File.ReadLines(_logPath).Where(l => l.Length > 0).TakeLast(LogTailLines).ToList();
+            string tail = lines.Count == 0 ? "" : " Last lines: " + string.Join(" | ", lines);
+            return _logError is null ? tail : $"{tail} ({_logError})";
+        }
+        catch (IOException e)
+        {
+            return $" (the log could not be read: {e.Message})";
+        }
+    }
+}
