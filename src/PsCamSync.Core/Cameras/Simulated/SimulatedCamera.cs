@@ -66,6 +66,7 @@ public sealed partial class SimulatedCamera : ICamera
     private volatile bool _acquiring;
     private long _acquisitionEpoch;
     private long _acquisitionStartNs;
+    private long _stopHostNs = long.MaxValue; // when the device last stopped acquiring; MaxValue while acquiring
     private bool _disposed;
 
     // Counters since StartAcquisition.
@@ -196,7 +197,7 @@ public sealed partial class SimulatedCamera : ICamera
         {
             lock (_lock)
             {
-                _acquiring = false;
+                StopDevice();
                 _stream = null;
             }
             throw new CameraException(Id, $"{Id}: the delivery thread could not be started: {e.Message}", e);
@@ -274,9 +275,18 @@ public sealed partial class SimulatedCamera : ICamera
         _acquiring = true;
         _acquisitionEpoch++;
         _acquisitionStartNs = SharedTimeline.NowNs();
+        Volatile.Write(ref _stopHostNs, long.MaxValue);
     }
 
-    private void StopDevice() => _acquiring = false;
+    private void StopDevice() => StopDeviceAt(SharedTimeline.NowNs());
+
+    private void StopDeviceAt(long hostNs)
+    {
+        if (!_acquiring)
+            return;
+        _acquiring = false;
+        Volatile.Write(ref _stopHostNs, hostNs);
+    }
 
     private bool TryExpose(long frameIndex, long startNs, out PendingExposure exposure)
     {
@@ -289,15 +299,18 @@ public sealed partial class SimulatedCamera : ICamera
         long id = ++_framesProduced;
         exposure = new PendingExposure(frameIndex, id, Clock.ToDeviceNs(startNs), startNs, readyNs);
         if (_acquisitionMode == "SingleFrame")
-            _acquiring = false; // the device ends a SingleFrame acquisition by itself
+            StopDeviceAt(startNs + 1); // the device ends a SingleFrame acquisition by itself
         return true;
     }
 
     // ---- Called by the delivery thread ----
 
-    internal bool IsAcquiring(long epoch) => _acquiring && Volatile.Read(ref _acquisitionEpoch) == epoch;
+    /// <summary>True when acquisition <paramref name="epoch"/> is (or was) running at host time <paramref name="hostNs"/>.</summary>
+    internal bool IsRunningAt(long epoch, long hostNs) =>
+        Volatile.Read(ref _acquisitionEpoch) == epoch && hostNs < Volatile.Read(ref _stopHostNs);
 
-    internal bool TryGetFreeRun(out long epoch, out long acquisitionStartNs, out double periodNs)
+    /// <summary>The current acquisition epoch, its start and the free-run period (ns, never below the busy time).</summary>
+    internal void GetFreeRun(out long epoch, out long acquisitionStartNs, out double periodNs)
     {
         lock (_lock)
         {
@@ -305,22 +318,39 @@ public sealed partial class SimulatedCamera : ICamera
             acquisitionStartNs = _acquisitionStartNs;
             double rate = _frameRateEnable ? _frameRateHz : _options.MaxFrameRateHz;
             periodNs = Math.Max(1e9 / rate, _sensor.BusyNs);
-            return _acquiring;
         }
     }
 
+    /// <summary>
+    /// Starts the free-run exposure due at <paramref name="startNs"/> (or as soon after as the sensor allows) if
+    /// acquisition <paramref name="epoch"/> was running then.
+    /// </summary>
     internal bool TryExposeFreeRun(long epoch, long startNs, out PendingExposure exposure)
     {
         lock (_lock)
         {
-            if (!_acquiring || _acquisitionEpoch != epoch)
+            startNs = Math.Max(startNs, _sensor.EarliestStartNs);
+            if (!IsRunningAt(epoch, startNs))
             {
                 exposure = default;
                 return false;
             }
-            return TryExpose(-1, Math.Max(startNs, _sensor.EarliestStartNs), out exposure);
+            return TryExpose(-1, startNs, out exposure);
         }
     }
+
+    /// <summary>Host time of the last acquisition start, ns (the free-run grid's origin).</summary>
+    internal long AcquisitionStartHostNs
+    {
+        get
+        {
+            lock (_lock)
+                return _acquisitionStartNs;
+        }
+    }
+
+    /// <summary>Host time the device last stopped acquiring, ns; long.MaxValue while acquiring.</summary>
+    internal long StopHostNs => Volatile.Read(ref _stopHostNs);
 
     internal void OnDelivered(bool dropped)
     {

@@ -113,22 +113,20 @@ internal sealed class SimulatedStream
         double periodNs = 0;
         while (true)
         {
-            if (!_camera.TryGetFreeRun(out long currentEpoch, out long acquisitionStartNs, out double currentPeriodNs))
+            _camera.GetFreeRun(out long currentEpoch, out long acquisitionStartNs, out double currentPeriodNs);
+            if (currentEpoch != epoch)
+                (epoch, baseNs, n, periodNs) = (currentEpoch, acquisitionStartNs, 0, currentPeriodNs); // (re)started
+            else if (currentPeriodNs != periodNs) // the rate changed: a new grid from the last frame
+                (baseNs, n, periodNs) = n == 0 ? (baseNs, 0L, currentPeriodNs) : (lastStartNs, 1L, currentPeriodNs);
+            long startNs = baseNs + (long)Math.Round(n * periodNs);
+            if (!_camera.IsRunningAt(epoch, startNs))
             {
+                // The device stopped before this exposure (StopAcquisition, AcquisitionStop, SingleFrame done).
                 if (_stopRequested)
                     return;
-                _signal.Wait(50); // acquisition stopped (AcquisitionStop, SingleFrame done): wait for a restart
+                _signal.Wait(50); // until AcquisitionStart or the end of the stream
                 continue;
             }
-            if (currentEpoch != epoch)
-            {
-                (epoch, baseNs, n, periodNs) = (currentEpoch, acquisitionStartNs, 0, currentPeriodNs);
-            }
-            else if (currentPeriodNs != periodNs)
-            {
-                (baseNs, n, periodNs) = (lastStartNs, 1, currentPeriodNs); // the rate changed: new grid from the last frame
-            }
-            long startNs = baseNs + (long)Math.Round(n * periodNs);
             if (!WaitUntil(startNs, epoch))
                 continue; // stopped or restarted while waiting
             if (!_camera.TryExposeFreeRun(epoch, startNs, out var exposure))
@@ -144,13 +142,13 @@ internal sealed class SimulatedStream
 
     /// <summary>
     /// Sleeps until <paramref name="deadlineNs"/> on the shared timeline. With <paramref name="freeRunEpoch"/> ≥ 0 it
-    /// gives up (returns false) when the stream stops or that acquisition epoch ends.
+    /// gives up (returns false) when that acquisition stops before the deadline or is restarted.
     /// </summary>
     private bool WaitUntil(long deadlineNs, long freeRunEpoch)
     {
         while (true)
         {
-            if (freeRunEpoch >= 0 && (_stopRequested || !_camera.IsAcquiring(freeRunEpoch)))
+            if (freeRunEpoch >= 0 && !_camera.IsRunningAt(freeRunEpoch, deadlineNs))
                 return false;
             long now = SharedTimeline.NowNs();
             long remaining = deadlineNs - now;
