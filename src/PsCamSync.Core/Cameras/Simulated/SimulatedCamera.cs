@@ -339,6 +339,9 @@ public sealed partial class SimulatedCamera : ICamera
         }
     }
 
+    /// <summary>When an exposure starting at <paramref name="startNs"/> would be read out at the current settings (no lock: a hint).</summary>
+    internal long PredictReadyNs(long startNs) => startNs + _sensor.ExposureNs + _sensor.ReadoutNs;
+
     /// <summary>Host time of the last acquisition start, ns (the free-run grid's origin).</summary>
     internal long AcquisitionStartHostNs
     {

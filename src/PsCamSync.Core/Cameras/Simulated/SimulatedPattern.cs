@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Runtime.InteropServices;
 
 namespace PsCamSync.Core.Cameras.Simulated;
 
@@ -46,22 +45,12 @@ public static class SimulatedPattern
         Span<byte> header = stackalloc byte[HeaderPixels];
         WriteHeader(header, cameraIndex, frameId);
         long rowBase = frameId + 40L * cameraIndex;
-        if (bpp == 1)
-        {
-            header.CopyTo(frame);
-            frame[HeaderPixels..rowBytes].Clear();
-            for (int r = 1; r < height; r++)
-                frame.Slice(r * rowBytes, rowBytes).Fill((byte)(rowBase + r));
-        }
-        else
-        {
-            var samples = MemoryMarshal.Cast<byte, ushort>(frame[..(rowBytes * height)]);
-            for (int i = 0; i < HeaderPixels; i++)
-                samples[i] = (ushort)(header[i] * 257);
-            samples[HeaderPixels..width].Clear();
-            for (int r = 1; r < height; r++)
-                samples.Slice(r * width, width).Fill((ushort)((byte)(rowBase + r) * 257));
-        }
+        // Every Mono16 sample has two equal bytes, so both formats are filled byte-wise (one memset per row).
+        for (int i = 0; i < HeaderPixels; i++)
+            frame.Slice(i * bpp, bpp).Fill(header[i]);
+        frame[(HeaderPixels * bpp)..rowBytes].Clear();
+        for (int r = 1; r < height; r++)
+            frame.Slice(r * rowBytes, rowBytes).Fill((byte)(rowBase + r));
     }
 
     /// <summary>Reads the camera index and frame id back; false when the header is damaged.</summary>

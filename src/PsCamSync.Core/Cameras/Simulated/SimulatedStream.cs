@@ -14,7 +14,8 @@ internal readonly record struct PendingExposure(
 /// <summary>
 /// One acquisition of a simulated camera: the delivery thread and the pre-allocated queue that feeds it.
 /// Triggered: the trigger path enqueues accepted exposures and signals; the thread waits until each one's readout
-/// ends, fills a rented buffer and delivers it. Free run: the thread itself starts exposures on the frame-rate grid.
+/// ends, fills a rented buffer and delivers it. Free run: the thread itself starts exposures on the frame-rate grid
+/// (decided when it wakes at each frame's ready time).
 /// Waiting sleeps with <c>clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME)</c> in slices of at most 20 ms, then spins
 /// the last 200 µs. Nothing here allocates per frame.
 /// </summary>
@@ -127,8 +128,10 @@ internal sealed class SimulatedStream
                 _signal.Wait(50); // until AcquisitionStart or the end of the stream
                 continue;
             }
-            if (!WaitUntil(startNs, epoch))
-                continue; // stopped or restarted while waiting
+            // One wake per frame, at its (predicted) ready time: whether the exposure started before a stop is decided
+            // from the recorded stop time, so there is no need to be awake at the exposure start.
+            if (!WaitUntil(_camera.PredictReadyNs(startNs), epoch, startNs))
+                continue; // stopped before this exposure, or restarted
             if (!_camera.TryExposeFreeRun(epoch, startNs, out var exposure))
                 continue;
             if (exposure.ExposureStartHostNs != startNs)
@@ -142,13 +145,14 @@ internal sealed class SimulatedStream
 
     /// <summary>
     /// Sleeps until <paramref name="deadlineNs"/> on the shared timeline. With <paramref name="freeRunEpoch"/> ≥ 0 it
-    /// gives up (returns false) when that acquisition stops before the deadline or is restarted.
+    /// gives up (returns false) once that acquisition is known not to be running at <paramref name="exposureStartNs"/>
+    /// (stopped earlier, or restarted).
     /// </summary>
-    private bool WaitUntil(long deadlineNs, long freeRunEpoch)
+    private bool WaitUntil(long deadlineNs, long freeRunEpoch, long exposureStartNs = 0)
     {
         while (true)
         {
-            if (freeRunEpoch >= 0 && !_camera.IsRunningAt(freeRunEpoch, deadlineNs))
+            if (freeRunEpoch >= 0 && !_camera.IsRunningAt(freeRunEpoch, exposureStartNs))
                 return false;
             long now = SharedTimeline.NowNs();
             long remaining = deadlineNs - now;
