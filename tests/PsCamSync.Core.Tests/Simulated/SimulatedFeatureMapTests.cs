@@ -267,7 +267,8 @@ public class SimulatedFeatureMapTests
                 Assert.Equal(name, e.FeatureName);
                 Assert.Contains("StopAcquisition", e.Message);
             }
-            Assert.Throws<FeatureException>(() => camera.ConfigureSoftwareTrigger(null));
+            Assert.Throws<FeatureException>(() => camera.ConfigureSoftwareTrigger(2000));
+            Assert.Equal(1000, f.GetFloat("ExposureTime")); // the refused call changed nothing
             f.SetFloat("ExposureTime", 1500); // exposure may change while acquiring
             Assert.Equal(640, f.GetInteger("Width"));
         }

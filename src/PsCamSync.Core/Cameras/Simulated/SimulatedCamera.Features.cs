@@ -12,23 +12,7 @@ public sealed partial class SimulatedCamera
     /// <summary>SFNC DeviceModelName of every simulated camera.</summary>
     public const string ModelName = "Simulated Camera";
 
-    /// <summary>
-    /// The feature table, by SFNC category. Locked rows refuse writes while streaming (TLParamsLocked = 1).
-    /// <list type="bullet">
-    /// <item>Device: DeviceVendorName, DeviceModelName, DeviceSerialNumber, DeviceID (IString, read-only),
-    /// DeviceUserID (IString, ≤ 16 characters).</item>
-    /// <item>Image format: Width (32-8192), Height (1-8192) (IInteger, locked), WidthMax, HeightMax, PayloadSize
-    /// (bytes) (IInteger, read-only), PixelFormat (IEnumeration of <see cref="PixelFormat"/> names, locked).</item>
-    /// <item>Acquisition: AcquisitionMode (Continuous, SingleFrame; locked), AcquisitionStart, AcquisitionStop (ICommand),
-    /// AcquisitionFrameRateEnable (IBoolean), AcquisitionFrameRate (IFloat, Hz, 1-MaxFrameRateHz), ExposureTime
-    /// (IFloat, µs, 10-1000000), SensorReadoutTime (IFloat, µs, read-only).</item>
-    /// <item>Trigger: TriggerSelector (FrameStart), TriggerMode (Off, On), TriggerSource (Software), TriggerOverlap
-    /// (Off, ReadOut) (IEnumeration, locked), TriggerSoftware (ICommand; refused with TriggerMode Off).</item>
-    /// <item>Timestamp: TimestampLatch (ICommand) latches the device clock into TimestampLatchValue (IInteger, device ns,
-    /// read-only).</item>
-    /// <item>Transport layer: TLParamsLocked (IInteger 0/1, read-only).</item>
-    /// </list>
-    /// </summary>
+    /// <summary>The feature table (documented on <see cref="Features"/>); PTP and action features are added here as rows.</summary>
     private SimulatedFeatureMap BuildFeatures()
     {
         var map = new SimulatedFeatureMap(Id, () => _stream is not null, () => _disposed);

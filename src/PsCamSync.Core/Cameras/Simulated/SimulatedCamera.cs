@@ -116,7 +116,28 @@ public sealed partial class SimulatedCamera : ICamera
     /// <inheritdoc/>
     public CameraInfo Info => new(SimulatedBackend.BackendName, Id, VendorName, ModelName, Serial, "", _width, _height, _pixelFormat);
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// The camera's feature map: SFNC names, case-sensitive. Errors are <see cref="FeatureException"/> naming the
+    /// feature: unknown name, wrong type, read-only, out of range (the message gives the range), unknown entry (the
+    /// message lists the entries), or a locked feature written while streaming (TLParamsLocked = 1).
+    /// </summary>
+    /// <remarks>
+    /// <list type="bullet">
+    /// <item>Device: DeviceVendorName, DeviceModelName, DeviceSerialNumber, DeviceID (IString, read-only),
+    /// DeviceUserID (IString, ≤ 16 characters).</item>
+    /// <item>Image format: Width (32-8192), Height (1-8192) (IInteger, locked), WidthMax, HeightMax, PayloadSize
+    /// (bytes) (IInteger, read-only), PixelFormat (IEnumeration of <see cref="PixelFormat"/> names, locked).</item>
+    /// <item>Acquisition: AcquisitionMode (Continuous, SingleFrame; locked), AcquisitionStop (ICommand: triggers are
+    /// ignored and free run pauses, the stream stays open), AcquisitionStart (ICommand: re-arms after AcquisitionStop or
+    /// a SingleFrame; refused when no stream is open), AcquisitionFrameRateEnable (IBoolean), AcquisitionFrameRate (IFloat, Hz, 1-MaxFrameRateHz), ExposureTime
+    /// (IFloat, µs, 10-1000000), SensorReadoutTime (IFloat, µs, read-only).</item>
+    /// <item>Trigger: TriggerSelector (FrameStart), TriggerMode (Off, On), TriggerSource (Software), TriggerOverlap
+    /// (Off, ReadOut) (IEnumeration, locked), TriggerSoftware (ICommand; refused with TriggerMode Off).</item>
+    /// <item>Timestamp: TimestampLatch (ICommand) latches the device clock into TimestampLatchValue (IInteger, device ns,
+    /// read-only).</item>
+    /// <item>Transport layer: TLParamsLocked (IInteger 0/1, read-only).</item>
+    /// </list>
+    /// </remarks>
     public IFeatureMap Features => _features;
 
     /// <inheritdoc/>
@@ -161,8 +182,12 @@ public sealed partial class SimulatedCamera : ICamera
     internal long DeliveryAllocatedBytes => Volatile.Read(ref _deliveryAllocatedBytes);
 
     /// <inheritdoc/>
+    /// <remarks>Also sets AcquisitionMode Continuous. Refused while streaming (the trigger features are locked then),
+    /// and a bad exposure is refused before anything changes.</remarks>
     public void ConfigureSoftwareTrigger(double? exposureUs)
     {
+        if (IsStreaming)
+            throw new FeatureException("TriggerMode", $"TriggerMode cannot be changed while {Id} is acquiring (TLParamsLocked = 1); call StopAcquisition first.");
         if (exposureUs is double us)
             _features.SetFloat("ExposureTime", us); // first: a bad exposure changes nothing
         _features.SetEnumeration("TriggerSelector", "FrameStart");
