@@ -13,9 +13,10 @@ namespace PsCamSync.Core.Cameras.Simulated;
 /// command start an exposure at host time <c>t + TriggerLatencyUs</c>, where t is the call time on the shared
 /// timeline. The sensor refuses a trigger while it is busy (see TriggerOverlap below): the trigger is missed, no frame
 /// is made and <see cref="MissedTriggers"/> counts it. Triggers while the device is not acquiring or TriggerMode is
-/// Off are ignored and counted in <see cref="IgnoredTriggers"/>. <see cref="Trigger"/> never blocks: it takes an
-/// uncontended lock, decides, and hands the exposure to the delivery thread through a pre-allocated
-/// single-producer/single-consumer queue of <c>256</c> exposures; if that is full the frame is lost, counted in
+/// Off are ignored and counted in <see cref="IgnoredTriggers"/>. <see cref="Trigger"/> never blocks and makes no
+/// system call: it reads the clock, takes an uncontended lock, decides, and hands the exposure to the delivery thread
+/// through a pre-allocated single-producer/single-consumer queue of <c>256</c> exposures, which that thread polls
+/// often enough to hold each exposure before its readout ends; if the queue is full the frame is lost, counted in
 /// <see cref="FramesLost"/> and reported through <see cref="IFrameTarget.ReportFault"/>.</para>
 /// <para><b>Busy time.</b> TriggerOverlap Off: busy from exposure start until exposure + readout end.
 /// TriggerOverlap ReadOut: the next exposure may start during the previous readout, but never during the previous
@@ -256,8 +257,7 @@ public sealed partial class SimulatedCamera : ICamera
                 return false;
             }
         }
-        stream.Signal();
-        return true;
+        return true; // no wake-up: the delivery thread polls in time (see IdlePollNs)
     }
 
     /// <inheritdoc/>
@@ -363,6 +363,12 @@ public sealed partial class SimulatedCamera : ICamera
             return TryExpose(-1, startNs, out exposure);
         }
     }
+
+    /// <summary>
+    /// How long the idle delivery thread may sleep between looks at the queue, ns: half the shortest time from a
+    /// trigger to its frame being ready (latency + exposure + readout), clamped to 50 µs-1 ms.
+    /// </summary>
+    internal long IdlePollNs() => Math.Clamp((_latencyNs + _sensor.ExposureNs + _sensor.ReadoutNs) / 2, 50_000, 1_000_000);
 
     /// <summary>When an exposure starting at <paramref name="startNs"/> would be read out at the current settings (no lock: a hint).</summary>
     internal long PredictReadyNs(long startNs) => startNs + _sensor.ExposureNs + _sensor.ReadoutNs;

@@ -13,8 +13,10 @@ internal readonly record struct PendingExposure(
 
 /// <summary>
 /// One acquisition of a simulated camera: the delivery thread and the pre-allocated queue that feeds it.
-/// Triggered: the trigger path enqueues accepted exposures and signals; the thread waits until each one's readout
-/// ends, fills a rented buffer and delivers it. Free run: the thread itself starts exposures on the frame-rate grid
+/// Triggered: the trigger path only enqueues accepted exposures (no signal, no system call); the idle thread polls the
+/// queue every half of the shortest trigger-to-ready time (latency + exposure + readout, clamped to 50 µs-1 ms), so
+/// it always holds an exposure before it is ready; it then waits until the readout ends, fills a rented buffer and
+/// delivers it. Free run: the thread itself starts exposures on the frame-rate grid
 /// (decided when it wakes at each frame's ready time).
 /// Waiting sleeps with <c>clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME)</c> in slices of at most 20 ms, then spins
 /// the last 200 µs. Nothing here allocates per frame.
@@ -61,7 +63,7 @@ internal sealed class SimulatedStream
     /// <summary>Hands an accepted exposure to the delivery thread (producer side; the camera's lock is held).</summary>
     public bool TryEnqueue(in PendingExposure exposure) => _queue.TryEnqueue(exposure);
 
-    /// <summary>Wakes the delivery thread (after an enqueue or an acquisition restart).</summary>
+    /// <summary>Wakes the delivery thread when it waits for an acquisition restart (free run).</summary>
     public void Signal() => _signal.Release();
 
     /// <summary>Asks the thread to finish: queued exposures are still delivered, then it exits.</summary>
@@ -104,7 +106,8 @@ internal sealed class SimulatedStream
             }
             if (stopping)
                 return;
-            _signal.Wait();
+            var poll = LibC.Timespec.FromNs(_camera.IdlePollNs());
+            LibC.ClockNanosleep(LibC.CLOCK_MONOTONIC, 0, in poll, IntPtr.Zero);
         }
     }
 
