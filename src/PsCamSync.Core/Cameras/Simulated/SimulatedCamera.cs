@@ -1,66 +1,401 @@
+using PsCamSync.Core.Timing;
+
 namespace PsCamSync.Core.Cameras.Simulated;
 
-// STUB (skeleton): the simulated-camera helper replaces the bodies; signatures are the contract.
-
-/// <summary>Sensor and clock model of one simulated camera.</summary>
-public sealed class SimulatedCameraOptions
-{
-    /// <summary>Width in pixels (default 640).</summary>
-    public int Width { get; set; } = 640;
-    /// <summary>Height in pixels (default 480).</summary>
-    public int Height { get; set; } = 480;
-    /// <summary>Pixel format (default Mono8).</summary>
-    public PixelFormat PixelFormat { get; set; } = PixelFormat.Mono8;
-    /// <summary>Largest frame rate the sensor can follow, Hz (default 240).</summary>
-    public double MaxFrameRateHz { get; set; } = 240;
-    /// <summary>Sensor readout time, µs (default 2000).</summary>
-    public double ReadoutUs { get; set; } = 2000;
-    /// <summary>Exposure time, µs (default 1000).</summary>
-    public double ExposureUs { get; set; } = 1000;
-    /// <summary>Device clock offset against the shared timeline, ns (device = host + offset + drift).</summary>
-    public long ClockOffsetNs { get; set; }
-    /// <summary>Device clock drift against the shared timeline, parts per million.</summary>
-    public double ClockDriftPpm { get; set; }
-    /// <summary>Delay from trigger to exposure start, µs (default 10).</summary>
-    public double TriggerLatencyUs { get; set; } = 10;
-}
-
 /// <summary>
-/// The built-in backend: a chosen number of simulated cameras <c>sim-0</c>, <c>sim-1</c>, ... Camera <c>sim-k</c>
-/// has a deterministic model derived from k (see <see cref="DefaultOptions"/>), so every host and process opening
-/// the same id gets the same camera.
+/// One simulated camera <c>sim-k</c>: a GenICam-style feature map (SFNC names, see
+/// <see cref="SimulatedCamera.Features"/>) over a sensor model with exposure, readout, trigger overlap, missed
+/// triggers and a drifting device clock, streaming frames with the <see cref="SimulatedPattern"/> into an
+/// <see cref="IFrameTarget"/> from its own delivery thread. Created by <see cref="SimulatedBackend.Open"/>.
 /// </summary>
-public sealed class SimulatedBackend : ICameraBackend
+/// <remarks>
+/// <para><b>Triggers.</b> With TriggerMode On and TriggerSource Software, <see cref="Trigger"/> and the TriggerSoftware
+/// command start an exposure at host time <c>t + TriggerLatencyUs</c>, where t is the call time on the shared
+/// timeline. The sensor refuses a trigger while it is busy (see TriggerOverlap below): the trigger is missed, no frame
+/// is made and <see cref="MissedTriggers"/> counts it. Triggers while the device is not acquiring or TriggerMode is
+/// Off are ignored and counted in <see cref="IgnoredTriggers"/>. <see cref="Trigger"/> never blocks and makes no
+/// system call: it reads the clock, takes an uncontended lock, decides, and hands the exposure to the delivery thread
+/// through a pre-allocated single-producer/single-consumer queue of <c>256</c> exposures, which that thread polls
+/// often enough to hold each exposure before its readout ends; if the queue is full the frame is lost, counted in
+/// <see cref="FramesLost"/> and reported through <see cref="IFrameTarget.ReportFault"/>.</para>
+/// <para><b>Busy time.</b> TriggerOverlap Off: busy from exposure start until exposure + readout end.
+/// TriggerOverlap ReadOut: the next exposure may start during the previous readout, but never during the previous
+/// exposure, and only if its own readout would not start before the previous readout ends; with constant exposure
+/// the sensor is busy for max(exposure, readout) after an exposure start. Either way a frame is ready at
+/// exposure start + exposure + readout.</para>
+/// <para><b>Free run.</b> With TriggerMode Off the delivery thread starts exposures itself on the grid
+/// <c>start + n × period</c> from AcquisitionStart, period = 1/AcquisitionFrameRate (or 1/MaxFrameRateHz when
+/// AcquisitionFrameRateEnable is false), never shorter than the busy time.</para>
+/// <para><b>Frames.</b> At the ready time the delivery thread rents a buffer, fills the pattern and sets FrameIndex
+/// (the trigger's index; -1 for the TriggerSoftware command and free run), DeviceFrameId (frames produced since
+/// StartAcquisition, this one included: 1, 2, ...; a missed trigger takes no id, a dropped or lost frame does),
+/// DeviceTimestampNs (exposure start on the device clock), HostReceiveNs (the shared timeline when the ready time
+/// was reached, before the pixels are filled), size and format. When <see cref="IFrameTarget.TryRent"/> returns
+/// null the frame is reported with <see cref="IFrameTarget.ReportDropped"/>.</para>
+/// <para><b>Stop.</b> <see cref="StopAcquisition"/> stops the device (later triggers are ignored; no later
+/// free-run exposure starts), then waits until every exposure already started has been delivered (or reported
+/// dropped) at its ready time, and joins the delivery thread: pending frames are delivered, not discarded.</para>
+/// <para>Width, Height, PixelFormat, AcquisitionMode, TriggerSelector, TriggerMode, TriggerSource and TriggerOverlap
+/// are locked while streaming (TLParamsLocked = 1); ExposureTime and AcquisitionFrameRate may change at any time and
+/// apply from the next exposure. Counters restart at each <see cref="StartAcquisition"/>.</para>
+/// </remarks>
+public sealed partial class SimulatedCamera : ICamera
 {
-    /// <summary>Creates a backend offering <paramref name="cameraCount"/> cameras.</summary>
-    /// <param name="cameraCount">Cameras to offer, 1-64.</param>
-    /// <param name="configure">Optional change to each camera's options, called with the camera's index.</param>
-    public SimulatedBackend(int cameraCount = 1, Action<int, SimulatedCameraOptions>? configure = null) => throw new NotImplementedException();
+    private readonly Lock _lock = new(); // serialises triggers, acquisition state and sensor settings
+    private readonly SimulatedSensor _sensor = new();
+    private readonly SimulatedCameraOptions _options;
+    private readonly SimulatedFeatureMap _features;
+    private readonly long _latencyNs;
 
-    /// <summary>The default model of camera <c>sim-k</c>.</summary>
-    public static SimulatedCameraOptions DefaultOptions(int index) => throw new NotImplementedException();
+    // Feature state.
+    private int _width;
+    private int _height;
+    private PixelFormat _pixelFormat;
+    private double _exposureUs;
+    private double _frameRateHz;
+    private bool _frameRateEnable;
+    private string _acquisitionMode = "Continuous";
+    private string _triggerSelector = "FrameStart";
+    private bool _triggerOn;
+    private string _triggerSource = "Software";
+    private bool _overlapReadOut;
+    private long _timestampLatchValue;
+    private string _userId = "";
+
+    // Acquisition state: written under _lock.
+    private volatile SimulatedStream? _stream;
+    private volatile bool _acquiring;
+    private long _acquisitionEpoch;
+    private long _acquisitionStartNs;
+    private long _stopHostNs = long.MaxValue; // when the device last stopped acquiring; MaxValue while acquiring
+    private bool _disposed;
+
+    // Counters since StartAcquisition.
+    private long _framesProduced;
+    private long _missedTriggers;
+    private long _ignoredTriggers;
+    private long _framesLost;
+    private long _framesDelivered;
+    private long _framesDropped;
+    private long _deliveryAllocatedBytes;
+    private Exception? _unreportedFault;
+
+    internal SimulatedCamera(int index, SimulatedCameraOptions options)
+    {
+        options.Validate();
+        _options = options.Clone();
+        Index = index;
+        Id = SimulatedBackend.IdOf(index);
+        Serial = SimulatedBackend.SerialOf(index);
+        Clock = new SimulatedDeviceClock(options.ClockOffsetNs, options.ClockDriftPpm, options.ClockReferenceNs ?? SharedTimeline.NowNs());
+        _latencyNs = UsToNs(options.TriggerLatencyUs);
+        _width = options.Width;
+        _height = options.Height;
+        _pixelFormat = options.PixelFormat;
+        _exposureUs = options.ExposureUs;
+        _frameRateHz = options.MaxFrameRateHz;
+        _sensor.ExposureNs = UsToNs(options.ExposureUs);
+        _sensor.ReadoutNs = UsToNs(options.ReadoutUs);
+        _features = BuildFeatures();
+    }
+
+    /// <summary>Camera index k of <c>sim-k</c> (0-63); it is also encoded in every frame's pattern.</summary>
+    public int Index { get; }
+
+    /// <summary>Camera id, <c>sim-k</c>.</summary>
+    public string Id { get; }
+
+    /// <summary>Serial number, <c>SIM000</c> .. <c>SIM063</c> (SFNC DeviceSerialNumber).</summary>
+    public string Serial { get; }
+
+    /// <summary>The device clock model (offset and drift against the shared timeline).</summary>
+    public SimulatedDeviceClock Clock { get; }
+
+    /// <summary>A copy of the model this camera was created with.</summary>
+    public SimulatedCameraOptions Options => _options.Clone();
 
     /// <inheritdoc/>
-    public string Name => "Simulated";
-    /// <inheritdoc/>
-    public bool IsAvailable => true;
-    /// <inheritdoc/>
-    public string? UnavailableReason => null;
-    /// <inheritdoc/>
-    public IReadOnlyList<CameraInfo> Discover() => throw new NotImplementedException();
-    /// <inheritdoc/>
-    public ICamera Open(string idSerialOrAddress) => throw new NotImplementedException();
-}
+    public CameraInfo Info => new(SimulatedBackend.BackendName, Id, VendorName, ModelName, Serial, "", _width, _height, _pixelFormat);
 
-/// <summary>
-/// The pixel pattern of simulated frames: a header in the first row encodes camera index and device frame
-/// counter, so a recording can be checked frame by frame.
-/// </summary>
-public static class SimulatedPattern
-{
-    /// <summary>Writes the pattern for <paramref name="cameraIndex"/> and <paramref name="frameId"/> into <paramref name="frame"/>.</summary>
-    public static void Fill(Span<byte> frame, int width, int height, PixelFormat format, int cameraIndex, long frameId) => throw new NotImplementedException();
+    /// <summary>
+    /// The camera's feature map: SFNC names, case-sensitive. Errors are <see cref="FeatureException"/> naming the
+    /// feature: unknown name, wrong type, read-only, out of range (the message gives the range), unknown entry (the
+    /// message lists the entries), or a locked feature written while streaming (TLParamsLocked = 1).
+    /// </summary>
+    /// <remarks>
+    /// <list type="bullet">
+    /// <item>Device: DeviceVendorName, DeviceModelName, DeviceSerialNumber, DeviceID (IString, read-only),
+    /// DeviceUserID (IString, ≤ 16 characters).</item>
+    /// <item>Image format: Width (32-8192), Height (1-8192) (IInteger, locked), WidthMax, HeightMax, PayloadSize
+    /// (bytes) (IInteger, read-only), PixelFormat (IEnumeration of <see cref="PixelFormat"/> names, locked).</item>
+    /// <item>Acquisition: AcquisitionMode (Continuous, SingleFrame; locked), AcquisitionStop (ICommand: triggers are
+    /// ignored and free run pauses, the stream stays open), AcquisitionStart (ICommand: re-arms after AcquisitionStop or
+    /// a SingleFrame; refused when no stream is open), AcquisitionFrameRateEnable (IBoolean), AcquisitionFrameRate (IFloat, Hz, 1-MaxFrameRateHz), ExposureTime
+    /// (IFloat, µs, 10-1000000), SensorReadoutTime (IFloat, µs, read-only).</item>
+    /// <item>Trigger: TriggerSelector (FrameStart), TriggerMode (Off, On), TriggerSource (Software), TriggerOverlap
+    /// (Off, ReadOut) (IEnumeration, locked), TriggerSoftware (ICommand; refused with TriggerMode Off).</item>
+    /// <item>Timestamp: TimestampLatch (ICommand) latches the device clock into TimestampLatchValue (IInteger, device ns,
+    /// read-only).</item>
+    /// <item>Transport layer: TLParamsLocked (IInteger 0/1, read-only).</item>
+    /// </list>
+    /// </remarks>
+    public IFeatureMap Features => _features;
 
-    /// <summary>Reads the camera index and frame id back; false when the header is damaged.</summary>
-    public static bool TryDecode(ReadOnlySpan<byte> frame, int width, PixelFormat format, out int cameraIndex, out long frameId) => throw new NotImplementedException();
+    /// <inheritdoc/>
+    public int FrameBytes => PixelFormats.FrameBytes(_width, _height, _pixelFormat);
+
+    /// <inheritdoc/>
+    /// <remarks>BusyNs is exposure + readout with TriggerOverlap Off, max(exposure, readout) with ReadOut.</remarks>
+    public (double ExposureUs, long BusyNs) TriggerTiming
+    {
+        get
+        {
+            lock (_lock)
+                return (_exposureUs, _sensor.BusyNs);
+        }
+    }
+
+    /// <summary>True from <see cref="StartAcquisition"/> until <see cref="StopAcquisition"/> returns (TLParamsLocked).</summary>
+    public bool IsStreaming => _stream is not null;
+
+    /// <summary>Exposures started since StartAcquisition (the last DeviceFrameId).</summary>
+    public long FramesProduced => Volatile.Read(ref _framesProduced);
+
+    /// <summary>Triggers refused because the sensor was busy (no frame, no frame id).</summary>
+    public long MissedTriggers => Volatile.Read(ref _missedTriggers);
+
+    /// <summary>Triggers while the device was not acquiring, or with TriggerMode Off.</summary>
+    public long IgnoredTriggers => Volatile.Read(ref _ignoredTriggers);
+
+    /// <summary>Frames lost because the on-camera queue to the delivery thread was full.</summary>
+    public long FramesLost => Volatile.Read(ref _framesLost);
+
+    /// <summary>Frames handed to <see cref="IFrameTarget.Deliver"/>.</summary>
+    public long FramesDelivered => Volatile.Read(ref _framesDelivered);
+
+    /// <summary>Frames reported with <see cref="IFrameTarget.ReportDropped"/> (no buffer was free).</summary>
+    public long FramesDropped => Volatile.Read(ref _framesDropped);
+
+    /// <summary>A delivery fault the frame target could not record (its ReportFault threw), or null.</summary>
+    public Exception? UnreportedFault => Volatile.Read(ref _unreportedFault);
+
+    /// <summary>Bytes the delivery thread had allocated after its last frame (GC.GetAllocatedBytesForCurrentThread).</summary>
+    internal long DeliveryAllocatedBytes => Volatile.Read(ref _deliveryAllocatedBytes);
+
+    /// <inheritdoc/>
+    /// <remarks>Also sets AcquisitionMode Continuous. Refused while streaming (the trigger features are locked then),
+    /// and a bad exposure is refused before anything changes.</remarks>
+    public void ConfigureSoftwareTrigger(double? exposureUs)
+    {
+        if (IsStreaming)
+            throw new FeatureException("TriggerMode", $"TriggerMode cannot be changed while {Id} is acquiring (TLParamsLocked = 1); call StopAcquisition first.");
+        if (exposureUs is double us)
+            _features.SetFloat("ExposureTime", us); // first: a bad exposure changes nothing
+        _features.SetEnumeration("TriggerSelector", "FrameStart");
+        _features.SetEnumeration("AcquisitionMode", "Continuous");
+        _features.SetEnumeration("TriggerMode", "On");
+        _features.SetEnumeration("TriggerSource", "Software");
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="CameraException">The camera is closed or already streaming.</exception>
+    public void StartAcquisition(IFrameTarget target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        SimulatedStream stream;
+        lock (_lock)
+        {
+            if (_disposed)
+                throw new CameraException(Id, $"{Id} is closed; open it again with the Simulated backend.");
+            if (_stream is not null)
+                throw new CameraException(Id, $"{Id} is already acquiring; call StopAcquisition first.");
+            _framesProduced = _missedTriggers = _ignoredTriggers = _framesLost = _framesDelivered = _framesDropped = 0;
+            _sensor.Reset();
+            stream = new SimulatedStream(this, target, _width, _height, _pixelFormat, freeRun: !_triggerOn);
+            _stream = stream;
+            StartDevice();
+        }
+        try
+        {
+            stream.Start();
+        }
+        catch (Exception e)
+        {
+            lock (_lock)
+            {
+                StopDevice();
+                _stream = null;
+            }
+            throw new CameraException(Id, $"{Id}: the delivery thread could not be started: {e.Message}", e);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Trigger(long frameIndex) => TriggerAt(frameIndex, SharedTimeline.NowNs());
+
+    /// <summary>
+    /// The trigger as if it reached the camera at host time <paramref name="hostNs"/> (shared timeline), so tests can
+    /// place triggers exactly. Times must not run backwards; the frame is delivered at its ready time as usual.
+    /// </summary>
+    /// <returns>True when an exposure started and was queued.</returns>
+    internal bool TriggerAt(long frameIndex, long hostNs)
+    {
+        SimulatedStream? stream;
+        lock (_lock)
+        {
+            stream = _stream;
+            if (stream is null || !_acquiring || !_triggerOn || _triggerSource != "Software")
+            {
+                _ignoredTriggers++;
+                return false;
+            }
+            if (!TryExpose(frameIndex, hostNs + _latencyNs, out var exposure))
+                return false;
+            if (!stream.TryEnqueue(exposure))
+            {
+                _framesLost++;
+                return false;
+            }
+        }
+        return true; // no wake-up: the delivery thread polls in time (see IdlePollNs)
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="CameraException">Called from the delivery thread (inside <see cref="IFrameTarget.Deliver"/>).</exception>
+    public void StopAcquisition()
+    {
+        SimulatedStream? stream;
+        lock (_lock)
+        {
+            stream = _stream;
+            if (stream is null)
+                return;
+            if (stream.IsDeliveryThread)
+                throw new CameraException(Id, $"{Id}: StopAcquisition was called on the delivery thread (from the frame target); call it from another thread.");
+            StopDevice();
+            stream.RequestStop();
+        }
+        stream.Join();
+        lock (_lock)
+        {
+            if (ReferenceEquals(_stream, stream))
+                _stream = null;
+        }
+    }
+
+    /// <summary>Stops acquisition (see <see cref="StopAcquisition"/>) and closes the camera.</summary>
+    public void Dispose()
+    {
+        StopAcquisition();
+        lock (_lock)
+            _disposed = true;
+    }
+
+    // ---- Called under _lock ----
+
+    private void StartDevice()
+    {
+        if (_acquiring)
+            return;
+        _acquiring = true;
+        _acquisitionEpoch++;
+        _acquisitionStartNs = SharedTimeline.NowNs();
+        Volatile.Write(ref _stopHostNs, long.MaxValue);
+    }
+
+    private void StopDevice() => StopDeviceAt(SharedTimeline.NowNs());
+
+    private void StopDeviceAt(long hostNs)
+    {
+        if (!_acquiring)
+            return;
+        _acquiring = false;
+        Volatile.Write(ref _stopHostNs, hostNs);
+    }
+
+    private bool TryExpose(long frameIndex, long startNs, out PendingExposure exposure)
+    {
+        if (!_sensor.TryStartExposure(startNs, out long readyNs))
+        {
+            _missedTriggers++;
+            exposure = default;
+            return false;
+        }
+        long id = ++_framesProduced;
+        exposure = new PendingExposure(frameIndex, id, Clock.ToDeviceNs(startNs), startNs, readyNs);
+        if (_acquisitionMode == "SingleFrame")
+            StopDeviceAt(startNs + 1); // the device ends a SingleFrame acquisition by itself
+        return true;
+    }
+
+    // ---- Called by the delivery thread ----
+
+    /// <summary>True when acquisition <paramref name="epoch"/> is (or was) running at host time <paramref name="hostNs"/>.</summary>
+    internal bool IsRunningAt(long epoch, long hostNs) =>
+        Volatile.Read(ref _acquisitionEpoch) == epoch && hostNs < Volatile.Read(ref _stopHostNs);
+
+    /// <summary>The current acquisition epoch, its start and the free-run period (ns, never below the busy time).</summary>
+    internal void GetFreeRun(out long epoch, out long acquisitionStartNs, out double periodNs)
+    {
+        lock (_lock)
+        {
+            epoch = _acquisitionEpoch;
+            acquisitionStartNs = _acquisitionStartNs;
+            double rate = _frameRateEnable ? _frameRateHz : _options.MaxFrameRateHz;
+            periodNs = Math.Max(1e9 / rate, _sensor.BusyNs);
+        }
+    }
+
+    /// <summary>
+    /// Starts the free-run exposure due at <paramref name="startNs"/> (or as soon after as the sensor allows) if
+    /// acquisition <paramref name="epoch"/> was running then.
+    /// </summary>
+    internal bool TryExposeFreeRun(long epoch, long startNs, out PendingExposure exposure)
+    {
+        lock (_lock)
+        {
+            startNs = Math.Max(startNs, _sensor.EarliestStartNs);
+            if (!IsRunningAt(epoch, startNs))
+            {
+                exposure = default;
+                return false;
+            }
+            return TryExpose(-1, startNs, out exposure);
+        }
+    }
+
+    /// <summary>
+    /// How long the idle delivery thread may sleep between looks at the queue, ns: half the shortest time from a
+    /// trigger to its frame being ready (latency + exposure + readout), clamped to 50 µs-1 ms.
+    /// </summary>
+    internal long IdlePollNs() => Math.Clamp((_latencyNs + _sensor.ExposureNs + _sensor.ReadoutNs) / 2, 50_000, 1_000_000);
+
+    /// <summary>When an exposure starting at <paramref name="startNs"/> would be read out at the current settings (no lock: a hint).</summary>
+    internal long PredictReadyNs(long startNs) => startNs + _sensor.ExposureNs + _sensor.ReadoutNs;
+
+    /// <summary>Host time of the last acquisition start, ns (the free-run grid's origin).</summary>
+    internal long AcquisitionStartHostNs
+    {
+        get
+        {
+            lock (_lock)
+                return _acquisitionStartNs;
+        }
+    }
+
+    /// <summary>Host time the device last stopped acquiring, ns; long.MaxValue while acquiring.</summary>
+    internal long StopHostNs => Volatile.Read(ref _stopHostNs);
+
+    internal void OnDelivered(bool dropped)
+    {
+        Volatile.Write(ref _deliveryAllocatedBytes, GC.GetAllocatedBytesForCurrentThread());
+        if (dropped)
+            Interlocked.Increment(ref _framesDropped);
+        else
+            Interlocked.Increment(ref _framesDelivered);
+    }
+
+    internal void OnUnreportedFault(Exception fault) => Volatile.Write(ref _unreportedFault, fault);
+
+    private static long UsToNs(double us) => (long)Math.Round(us * 1000);
 }
