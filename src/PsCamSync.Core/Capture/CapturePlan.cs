@@ -179,6 +179,45 @@ public sealed class CapturePlan
             throw new InvalidCaptureArgumentException("Name", $"'{name}' cannot be a take name: it must be usable as a folder name (no '/', '\\' or control characters).");
     }
 
+    /// <summary>
+    /// Reads a time span the way the cmdlets accept one: a number is seconds (<c>10</c>, <c>0.02</c>), text is a number
+    /// of seconds (<c>"10"</c>) or a TimeSpan (<c>"00:00:10"</c>, invariant culture), a TimeSpan is itself.
+    /// Without this PowerShell would read <c>-Duration 10</c> as 10 ticks (1 µs).
+    /// </summary>
+    /// <returns>False when <paramref name="value"/> is none of those (the caller reports it).</returns>
+    public static bool TryParseTimeSpan(object? value, out TimeSpan result)
+    {
+        result = default;
+        try
+        {
+            switch (value)
+            {
+                case TimeSpan span:
+                    result = span;
+                    return true;
+                case sbyte or byte or short or ushort or int or uint or long or ulong or float or double or decimal:
+                    double seconds = Convert.ToDouble(value, CultureInfo.InvariantCulture);
+                    if (!double.IsFinite(seconds)) return false;
+                    result = TimeSpan.FromSeconds(seconds);
+                    return true;
+                case string text:
+                    text = text.Trim();
+                    if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double s) && double.IsFinite(s))
+                    {
+                        result = TimeSpan.FromSeconds(s);
+                        return true;
+                    }
+                    return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out result);
+                default:
+                    return false;
+            }
+        }
+        catch (OverflowException)
+        {
+            return false; // beyond TimeSpan's range: not a time span this module can use
+        }
+    }
+
     private long FramesFor(long periodNs)
     {
         if (Duration is not null && FrameCount is not null)

@@ -4,9 +4,10 @@ namespace PsCamSync.Core.Capture;
 
 /// <summary>
 /// A take that is recording in this process, as the registry, <c>Stop-SyncCapture</c> and the capture job see it.
-/// <see cref="CaptureSession"/> is the implementation; the members are exactly those it already has.
+/// <see cref="CaptureSession"/> is the implementation; the members are exactly those it already has. Whoever started
+/// the take (the job, or <c>Start-SyncCapture -Wait</c>) disposes it after <see cref="Completion"/>.
 /// </summary>
-public interface IRunningTake
+public interface IRunningTake : IDisposable
 {
     /// <summary>Take name (unique names are not required; <c>Stop-SyncCapture -Name</c> stops every match).</summary>
     string Name { get; }

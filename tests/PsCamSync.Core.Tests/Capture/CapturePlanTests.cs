@@ -204,4 +204,31 @@ public class CapturePlanTests
         Assert.Equal("take-20260304-050607", new CapturePlan().DefaultFolderName(schedule));
         Assert.Equal("dance-20260304-050607", new CapturePlan { Name = "dance" }.DefaultFolderName(schedule));
     }
+
+    public static TheoryData<object?, TimeSpan?> TimeSpanInputs => new()
+    {
+        { 10, TimeSpan.FromSeconds(10) },
+        { 0.5, TimeSpan.FromMilliseconds(500) },
+        { 2L, TimeSpan.FromSeconds(2) },
+        { 1.5m, TimeSpan.FromSeconds(1.5) },
+        { "10", TimeSpan.FromSeconds(10) },
+        { " 0.02 ", TimeSpan.FromMilliseconds(20) },
+        { "00:01:30", TimeSpan.FromSeconds(90) },
+        { TimeSpan.FromTicks(3), TimeSpan.FromTicks(3) },
+        { "ten seconds", null },
+        { double.NaN, null },
+        { 1e300, null },
+        { new object(), null },
+        { null, null },
+    };
+
+    [Theory]
+    [MemberData(nameof(TimeSpanInputs))]
+    public void TryParseTimeSpan_ReadsNumbersAsSeconds(object? input, TimeSpan? expected)
+    {
+        bool ok = CapturePlan.TryParseTimeSpan(input, out var span);
+        Assert.Equal(expected is not null, ok);
+        if (expected is { } e)
+            Assert.Equal(e, span);
+    }
 }

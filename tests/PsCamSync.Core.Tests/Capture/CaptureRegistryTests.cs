@@ -18,6 +18,7 @@ public class CaptureRegistryTests
         public List<long?> Stops { get; } = new();
         public CaptureProgress GetProgress() => new(Name, TakeState.Recording, 0, 0, 10, 0, 0, 1.0);
         public void Stop(long? atNs = null) => Stops.Add(atNs);
+        public void Dispose() { }
         public void Finish() => _done.SetResult(new TakeManifest { Name = Name, State = TakeState.Completed });
     }
 
