@@ -90,7 +90,7 @@ public sealed class MeasureSyncTakeCommand : PsCamSyncCmdlet
         {
             resolved = GetResolvedProviderPathFromPSPath(path, out provider);
         }
-        catch (ItemNotFoundException e)
+        catch (SessionStateException e) // ItemNotFoundException, DriveNotFoundException, ProviderNotFoundException
         {
             WriteError(new ErrorRecord(e, "SyncTakePathNotFound", ErrorCategory.ObjectNotFound, path));
             return takes;

@@ -147,18 +147,27 @@ public sealed class StartSyncCaptureCommand : PsCamSyncCmdlet
         }
 
         IRunningTake take = new CaptureSessionTake(session);
-        CaptureRegistry.Shared.Add(take);
-        WriteVerbose($"Take '{take.Name}' recording to {take.TakePath}.");
-
         if (Wait)
         {
+            CaptureRegistry.Shared.Add(take);
             RunInForeground(take, options.Schedule);
             return;
         }
 
-        var job = new SyncCaptureJob(CommandLine(), take, options.Schedule, infos);
-        job.Register(JobManager);
-        job.Begin();
+        SyncCaptureJob job;
+        try
+        {
+            CaptureRegistry.Shared.Add(take);
+            job = new SyncCaptureJob(CommandLine(), take, options.Schedule, infos);
+            job.Register(JobManager);
+            job.Begin();
+        }
+        catch
+        {
+            take.Dispose(); // no job follows the take: stop it rather than leave it recording unseen
+            throw;
+        }
+        WriteVerbose($"Take '{take.Name}' recording to {take.TakePath} as job {job.Id}.");
         WriteObject(job);
     }
 
@@ -176,18 +185,27 @@ public sealed class StartSyncCaptureCommand : PsCamSyncCmdlet
         var backends = CameraBackends.Names.Select(n => CameraBackends.Create(n, simulated)).ToList();
         var cameras = new List<ICamera>();
         PsCamSyncException? first = null;
-        foreach (var request in requests)
+        try
         {
-            try
+            foreach (var request in requests)
             {
-                WriteVerbose($"Opening camera '{request.Id}'{(request.Backend is null ? "" : " on " + request.Backend)}.");
-                cameras.Add(CameraBackends.Open(request.Id, request.Backend, backends));
+                try
+                {
+                    WriteVerbose($"Opening camera '{request.Id}'{(request.Backend is null ? "" : " on " + request.Backend)}.");
+                    cameras.Add(CameraBackends.Open(request.Id, request.Backend, backends));
+                }
+                catch (PsCamSyncException e)
+                {
+                    first ??= e;
+                    WriteCoreError(e, "SyncCameraOpenFailed", request.Id);
+                }
             }
-            catch (PsCamSyncException e)
-            {
-                first ??= e;
-                WriteCoreError(e, "SyncCameraOpenFailed", request.Id);
-            }
+        }
+        catch
+        {
+            // -ErrorAction Stop turns the first WriteError into a terminating error: release what was opened.
+            DisposeAll(cameras);
+            throw;
         }
         if (first is not null)
         {
@@ -202,7 +220,7 @@ public sealed class StartSyncCaptureCommand : PsCamSyncCmdlet
     private void RunInForeground(IRunningTake take, FrameSchedule schedule)
     {
         var activity = $"Sync capture '{take.Name}'";
-        int activityId = Math.Abs(take.Name.GetHashCode()) % 10_000;
+        int activityId = (take.Name.GetHashCode() & 0x7fffffff) % 10_000;
         TakeManifest manifest;
         try
         {

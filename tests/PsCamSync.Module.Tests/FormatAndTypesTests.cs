@@ -34,6 +34,20 @@ public partial class FormatAndTypesTests
     }
 
     [Fact]
+    public void Tables_HaveOneItemPerHeader_AndViewNamesAreUnique()
+    {
+        var views = Files("FormatsToProcess").Select(Load).SelectMany(d => d.Descendants("View")).ToList();
+        foreach (var table in views.SelectMany(v => v.Descendants("TableControl")))
+        {
+            int headers = table.Element("TableHeaders")!.Elements("TableColumnHeader").Count();
+            foreach (var row in table.Descendants("TableRowEntry"))
+                Assert.Equal(headers, row.Element("TableColumnItems")!.Elements("TableColumnItem").Count());
+        }
+        var names = views.Select(v => (string)v.Element("Name")!).ToList();
+        Assert.Equal(names.Count, names.Distinct().Count());
+    }
+
+    [Fact]
     public void EveryTypeNameNamed_ExistsInTheBuiltAssemblies()
     {
         var names = Files("FormatsToProcess").Select(Load).SelectMany(d => d.Descendants("TypeName")).Select(e => e.Value.Trim())

@@ -116,7 +116,7 @@ Describe 'Start-SyncCapture -Wait' -Tag CI {
         }
         finally { $ps.Dispose() }
         $manifest = Get-Content (Join-Path $path 'take.json') -Raw | ConvertFrom-Json
-        $manifest.State | Should -Be 'Stopped'
+        [PsCamSync.Core.Takes.TakeState]$manifest.State | Should -Be 'Stopped'
         $manifest.EndFrameIndex | Should -BeLessThan 18000
     }
 }
@@ -190,7 +190,8 @@ Describe 'Bad input names the parameter' -Tag CI {
         @{ Case = 'camera twice'; Parameter = 'CameraId'; Arguments = @{ CameraId = 'sim-0', 'sim-0'; FrameRate = 60; FrameCount = 10 } }
     ) {
         $path = NewTakePath 'bad'
-        $arguments = @{ CameraId = 'sim-0'; Path = $path } + $Arguments
+        $arguments = @{ CameraId = 'sim-0'; Path = $path }
+        foreach ($key in $Arguments.Keys) { $arguments[$key] = $Arguments[$key] }
         $err = { Start-SyncCapture @arguments -Wait -ErrorAction Stop } | Should -Throw -PassThru
         $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
         $err.Exception.ParameterName | Should -Be $Parameter
