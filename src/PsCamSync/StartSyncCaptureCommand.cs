@@ -145,6 +145,11 @@ public sealed class StartSyncCaptureCommand : PsCamSyncCmdlet
             DisposeAll(cameras);
             ThrowCoreError(e, "SyncCaptureStartFailed", options.Path, ErrorCategory.WriteError);
         }
+        catch
+        {
+            DisposeAll(cameras);
+            throw;
+        }
 
         IRunningTake take = new CaptureSessionTake(session);
         if (Wait)

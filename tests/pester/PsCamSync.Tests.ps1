@@ -199,6 +199,14 @@ Describe 'Bad input names the parameter' -Tag CI {
         $path | Should -Not -Exist
     }
 
+    It 'refuses a take folder that exists, naming -Path, and leaves it alone' {
+        $path = NewTakePath 'exists'
+        New-Item -ItemType Directory -Path $path | Out-Null
+        $err = { Start-SyncCapture -CameraId sim-0 -FrameRate 30 -FrameCount 10 -Path $path -Wait -ErrorAction Stop } | Should -Throw -PassThru
+        $err.Exception.ParameterName | Should -Be 'Path'
+        Get-ChildItem -LiteralPath $path | Should -BeNullOrEmpty
+    }
+
     It 'reads -Duration 2 as two seconds' {
         $r = Start-SyncCapture -CameraId sim-0 -FrameRate 10 -Duration 2 -Lead 0.2 -Path (NewTakePath 'seconds') -Wait
         $r.Expected | Should -Be 20

@@ -109,14 +109,13 @@ public sealed class CapturePlan
     /// <summary>
     /// Validates every parameter and builds the options of a take that writes to <paramref name="path"/>.
     /// </summary>
-    /// <param name="path">Take folder (absolute file-system path; created by the session).</param>
+    /// <param name="path">Take folder (absolute file-system path; created by the session): must not exist, its parent must.</param>
     /// <param name="nowNs">Now on the shared timeline, ns.</param>
     /// <exception cref="InvalidCaptureArgumentException">Any parameter is invalid; the message names it and the fix.</exception>
     public CaptureOptions ToOptions(string path, long nowNs)
     {
-        if (string.IsNullOrWhiteSpace(path))
-            throw new InvalidCaptureArgumentException("Path", "the take folder path is empty.");
         var schedule = ToSchedule(nowNs);
+        CheckTakePath(path);
         CheckName(Name);
         CheckBufferMemory(BufferMemory);
         CheckExposure(Exposure, schedule.PeriodNs);
@@ -143,6 +142,23 @@ public sealed class CapturePlan
         CheckName(Name);
         var start = SharedTimeline.ToDateTimeOffset(schedule.StartNs);
         return $"{Name ?? "take"}-{start.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}";
+    }
+
+    /// <summary>
+    /// Rejects a take folder that cannot be created: empty, already there (takes are never overwritten), or whose
+    /// parent folder does not exist. Checked before any camera is opened; the session checks again when it creates it.
+    /// </summary>
+    /// <exception cref="InvalidCaptureArgumentException">ParameterName <c>Path</c>.</exception>
+    public static void CheckTakePath(string path)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+            throw new InvalidCaptureArgumentException("Path", "the take folder path is empty.");
+        string full = System.IO.Path.GetFullPath(path);
+        if (Directory.Exists(full) || File.Exists(full))
+            throw new InvalidCaptureArgumentException("Path", $"'{full}' exists already and a take never overwrites anything; give a new -Path.");
+        string? parent = System.IO.Path.GetDirectoryName(full.TrimEnd(System.IO.Path.DirectorySeparatorChar));
+        if (parent is null || !Directory.Exists(parent))
+            throw new InvalidCaptureArgumentException("Path", $"the folder '{parent}' that would hold the take does not exist; create it first or give another -Path.");
     }
 
     /// <summary>Rejects a buffer size that is not a positive number of bytes (null is fine: rings sized by time).</summary>

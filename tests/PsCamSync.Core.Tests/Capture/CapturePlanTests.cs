@@ -9,6 +9,9 @@ public class CapturePlanTests
     private const long Now = 1_790_000_000_123_456_789; // 2026-09-21, ns since the epoch
     private const long Second = FrameSchedule.NanosPerSecond;
 
+    // A take folder that does not exist in a folder that does.
+    private static string Fresh => System.IO.Path.Combine(System.IO.Path.GetTempPath(), "pscamsync-plan-" + Guid.NewGuid().ToString("N"));
+
     private static InvalidCaptureArgumentException Rejects(CapturePlan plan, long now = Now)
     {
         var e = Assert.Throws<InvalidCaptureArgumentException>(() => plan.ToSchedule(now));
@@ -150,7 +153,7 @@ public class CapturePlanTests
     public void NonPositiveBufferMemory_IsRejected(long bytes)
     {
         var e = Assert.Throws<InvalidCaptureArgumentException>(() =>
-            new CapturePlan { FrameRate = 60, FrameCount = 10, BufferMemory = bytes }.ToOptions("/tmp/x", Now));
+            new CapturePlan { FrameRate = 60, FrameCount = 10, BufferMemory = bytes }.ToOptions(Fresh, Now));
         Assert.Equal("BufferMemory", e.ParameterName);
     }
 
@@ -158,12 +161,12 @@ public class CapturePlanTests
     public void ExposureMustBePositive_AndFitInOnePeriod()
     {
         Assert.Equal("Exposure", Assert.Throws<InvalidCaptureArgumentException>(() =>
-            new CapturePlan { FrameRate = 100, FrameCount = 10, Exposure = 0 }.ToOptions("/tmp/x", Now)).ParameterName);
+            new CapturePlan { FrameRate = 100, FrameCount = 10, Exposure = 0 }.ToOptions(Fresh, Now)).ParameterName);
         var tooLong = Assert.Throws<InvalidCaptureArgumentException>(() =>
-            new CapturePlan { FrameRate = 100, FrameCount = 10, Exposure = 10_000 }.ToOptions("/tmp/x", Now));
+            new CapturePlan { FrameRate = 100, FrameCount = 10, Exposure = 10_000 }.ToOptions(Fresh, Now));
         Assert.Equal("Exposure", tooLong.ParameterName);
         Assert.Contains("10000 µs", tooLong.Message);
-        new CapturePlan { FrameRate = 100, FrameCount = 10, Exposure = 9_999 }.ToOptions("/tmp/x", Now);
+        new CapturePlan { FrameRate = 100, FrameCount = 10, Exposure = 9_999 }.ToOptions(Fresh, Now);
     }
 
     [Theory]
@@ -174,7 +177,7 @@ public class CapturePlanTests
     public void ANameThatCannotBeAFolder_IsRejected(string name)
     {
         var e = Assert.Throws<InvalidCaptureArgumentException>(() =>
-            new CapturePlan { FrameRate = 60, FrameCount = 10, Name = name }.ToOptions("/tmp/x", Now));
+            new CapturePlan { FrameRate = 60, FrameCount = 10, Name = name }.ToOptions(Fresh, Now));
         Assert.Equal("Name", e.ParameterName);
     }
 
@@ -186,8 +189,9 @@ public class CapturePlanTests
             FrameRate = 120, Duration = TimeSpan.FromSeconds(2), BufferMemory = 1L << 30, Exposure = 500,
             Encoder = VideoEncoder.Ffv1, Name = "scene-1",
         };
-        var o = plan.ToOptions("/data/scene-1", Now);
-        Assert.Equal("/data/scene-1", o.Path);
+        string path = Fresh;
+        var o = plan.ToOptions(path, Now);
+        Assert.Equal(path, o.Path);
         Assert.Equal(240, o.Schedule.FrameCount);
         Assert.Equal(8_333_333, o.Schedule.PeriodNs);
         Assert.Equal(1L << 30, o.BufferMemoryBytes);
@@ -230,5 +234,29 @@ public class CapturePlanTests
         Assert.Equal(expected is not null, ok);
         if (expected is { } e)
             Assert.Equal(e, span);
+    }
+
+    [Fact]
+    public void AnExistingFolderOrFile_OrAMissingParent_IsRejected_NamingPath()
+    {
+        var plan = new CapturePlan { FrameRate = 60, FrameCount = 10 };
+        string dir = Directory.CreateDirectory(Fresh).FullName;
+        try
+        {
+            var exists = Assert.Throws<InvalidCaptureArgumentException>(() => plan.ToOptions(dir, Now));
+            Assert.Equal("Path", exists.ParameterName);
+            Assert.Contains("exists already", exists.Message);
+            string file = System.IO.Path.Combine(dir, "take.json");
+            File.WriteAllText(file, "{}");
+            Assert.Equal("Path", Assert.Throws<InvalidCaptureArgumentException>(() => plan.ToOptions(file, Now)).ParameterName);
+            var orphan = Assert.Throws<InvalidCaptureArgumentException>(() => plan.ToOptions(System.IO.Path.Combine(dir, "missing", "take"), Now));
+            Assert.Equal("Path", orphan.ParameterName);
+            Assert.Contains("does not exist", orphan.Message);
+            Assert.Equal(System.IO.Path.Combine(dir, "new"), plan.ToOptions(System.IO.Path.Combine(dir, "new"), Now).Path);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 }
