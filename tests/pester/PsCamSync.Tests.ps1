@@ -65,7 +65,8 @@ Describe 'Get-SyncCamera' -Tag CI {
     }
 
     It 'completes backend names' {
-        (TabExpansion2 -inputScript 'Get-SyncCamera -Backend Sim' -cursorColumn 27).CompletionMatches.CompletionText |
+        $line = 'Get-SyncCamera -Backend Sim'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText |
             Should -Contain 'Simulated'
     }
 }
@@ -155,7 +156,8 @@ Describe 'Start-SyncCapture as a job' -Tag CI {
     It 'stops with Stop-SyncCapture -At on the first frame due at or after that time' {
         $job = Start-SyncCapture -CameraId sim-0, sim-1 -Backend Simulated -FrameRate 100 -Duration 600 -Lead 0.2 -Path (NewTakePath 'stopat') -Name pester-stopat
         try {
-            (TabExpansion2 -inputScript 'Stop-SyncCapture -Name pester-st' -cursorColumn 33).CompletionMatches.CompletionText |
+            $line = 'Stop-SyncCapture -Name pester-st'
+            (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText |
                 Should -Contain 'pester-stopat'
             $at = [DateTimeOffset]::UtcNow.AddSeconds(1.5)
             $result = Stop-SyncCapture -Name pester-stopat -At $at -Wait
