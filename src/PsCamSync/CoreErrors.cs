@@ -1,0 +1,56 @@
+using System.Management.Automation;
+using PsCamSync.Core;
+using PsCamSync.Core.Takes;
+
+namespace PsCamSync.Commands;
+
+/// <summary>Maps the core's typed exceptions and recorded faults onto PowerShell error records.</summary>
+internal static class CoreErrors
+{
+    /// <summary>
+    /// The ErrorCategory of a core exception: bad input → InvalidArgument, unknown camera → ObjectNotFound, camera
+    /// fault → DeviceError, take folder → <paramref name="takeFolderCategory"/> (WriteError or ReadError by call site),
+    /// feature → InvalidOperation.
+    /// </summary>
+    public static ErrorCategory Category(PsCamSyncException e, ErrorCategory takeFolderCategory) => e switch
+    {
+        InvalidCaptureArgumentException => ErrorCategory.InvalidArgument,
+        CameraNotFoundException => ErrorCategory.ObjectNotFound,
+        CameraException => ErrorCategory.DeviceError,
+        TakeFolderException => takeFolderCategory,
+        FeatureException => ErrorCategory.InvalidOperation,
+        _ => ErrorCategory.NotSpecified,
+    };
+
+    /// <summary>The target a core exception is about, unless the call site names a better one.</summary>
+    public static object? Target(PsCamSyncException e, object? target) => target ?? e switch
+    {
+        InvalidCaptureArgumentException a => a.ParameterName,
+        CameraNotFoundException n => n.CameraId,
+        CameraException c => c.CameraId,
+        TakeFolderException t => t.Path,
+        FeatureException f => f.FeatureName,
+        _ => null,
+    };
+
+    /// <summary>An error record for <paramref name="e"/> with the call site's <paramref name="errorId"/>.</summary>
+    public static ErrorRecord Record(PsCamSyncException e, string errorId, object? target = null,
+        ErrorCategory takeFolderCategory = ErrorCategory.ReadError) =>
+        new(e, errorId, Category(e, takeFolderCategory), Target(e, target));
+
+    /// <summary>
+    /// An error record for a fault recorded in a take: writer and encoder faults are WriteError, trigger, stream and
+    /// setup faults DeviceError. The target is the camera id, or the take name for faults of the whole take.
+    /// </summary>
+    public static ErrorRecord Fault(TakeFault fault, string takeName)
+    {
+        var category = fault.Source is "Writer" or "Encoder" ? ErrorCategory.WriteError : ErrorCategory.DeviceError;
+        var text = fault.Camera is null
+            ? $"Take '{takeName}': {fault.Source} fault: {fault.Message}"
+            : $"Take '{takeName}', camera '{fault.Camera}': {fault.Source} fault: {fault.Message}";
+        var record = new ErrorRecord(new PsCamSyncException(text), "CaptureFault" + fault.Source, category, fault.Camera ?? takeName);
+        if (fault.Detail is not null)
+            record.ErrorDetails = new ErrorDetails(text) { RecommendedAction = "See the take's take.json (Faults) for the detail recorded with this fault." };
+        return record;
+    }
+}

@@ -1,0 +1,119 @@
+using System.Management.Automation;
+using PsCamSync.Core;
+using PsCamSync.Core.Analysis;
+using PsCamSync.Core.Takes;
+
+namespace PsCamSync.Commands;
+
+/// <summary>
+/// Measure-SyncTake: analyses take folders and writes one TakeReport per folder (frame sets complete of expected,
+/// cross-camera skew of trigger and device times), or with -Combine one TakeReport for several folders of one shoot
+/// (one per host, same schedule). With -PerCamera it writes the CameraReports instead (counts, frame interval and
+/// device clock offset per camera). Takes arrive by -Path or piped from results (TakePath) and folders (FullName).
+/// </summary>
+[Cmdlet(VerbsDiagnostic.Measure, "SyncTake", DefaultParameterSetName = TakeSet)]
+[OutputType(typeof(TakeReport), ParameterSetName = new[] { TakeSet })]
+[OutputType(typeof(CameraReport), ParameterSetName = new[] { PerCameraSet })]
+public sealed class MeasureSyncTakeCommand : PsCamSyncCmdlet
+{
+    private const string TakeSet = "Take";
+    private const string PerCameraSet = "PerCamera";
+
+    private readonly List<string> _combined = new();
+
+    /// <summary>Take folders (wildcards allowed), or their take.json files.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("TakePath", "FullName")]
+    [ValidateNotNullOrEmpty]
+    public string[] Path { get; set; } = Array.Empty<string>();
+
+    /// <summary>Analyses every folder given as one take recorded on several hosts.</summary>
+    [Parameter]
+    public SwitchParameter Combine { get; set; }
+
+    /// <summary>How frames are matched across cameras (default: by schedule index when the frames carry one).</summary>
+    [Parameter]
+    [ValidateSet("Index", "NearestDeviceTimestamp")]
+    public string? MatchBy { get; set; }
+
+    /// <summary>Writes one CameraReport per camera instead of the TakeReport.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = PerCameraSet)]
+    public SwitchParameter PerCamera { get; set; }
+
+    /// <summary>Analyses each folder of this record (or collects them with -Combine).</summary>
+    protected override void ProcessRecord()
+    {
+        foreach (var path in Path)
+        {
+            foreach (var take in Resolve(path))
+            {
+                if (Combine)
+                    _combined.Add(take);
+                else
+                    Analyze(new[] { take }, take);
+            }
+        }
+    }
+
+    /// <summary>With -Combine: analyses the collected folders as one take.</summary>
+    protected override void EndProcessing()
+    {
+        if (Combine && _combined.Count > 0)
+            Analyze(_combined.Distinct(StringComparer.Ordinal).ToList(), string.Join(", ", _combined));
+    }
+
+    private void Analyze(IReadOnlyList<string> takes, string target)
+    {
+        TakeReport report;
+        try
+        {
+            report = takes.Count == 1 ? TakeAnalyzer.Analyze(takes[0], MatchBy) : TakeAnalyzer.Analyze(takes, MatchBy);
+        }
+        catch (PsCamSyncException e)
+        {
+            WriteCoreError(e, "SyncTakeAnalysisFailed", target, ErrorCategory.ReadError);
+            return;
+        }
+        if (PerCamera)
+            WriteObject(report.Cameras, enumerateCollection: true);
+        else
+            WriteObject(report);
+    }
+
+    private List<string> Resolve(string path)
+    {
+        var takes = new List<string>();
+        bool wildcard = WildcardPattern.ContainsWildcardCharacters(path);
+        System.Collections.ObjectModel.Collection<string> resolved;
+        ProviderInfo provider;
+        try
+        {
+            resolved = GetResolvedProviderPathFromPSPath(path, out provider);
+        }
+        catch (SessionStateException e) // ItemNotFoundException, DriveNotFoundException, ProviderNotFoundException
+        {
+            WriteError(new ErrorRecord(e, "SyncTakePathNotFound", ErrorCategory.ObjectNotFound, path));
+            return takes;
+        }
+        if (provider.Name != "FileSystem")
+        {
+            var e = new PsCamSyncException($"'{path}' is on the {provider.Name} provider; a take is a folder in the file system.");
+            WriteError(new ErrorRecord(e, "SyncTakePathNotFileSystem", ErrorCategory.InvalidArgument, path));
+            return takes;
+        }
+        foreach (var item in resolved)
+        {
+            // A take.json names its folder; a wildcard may also match things that are not takes, which are skipped.
+            string folder = string.Equals(System.IO.Path.GetFileName(item), TakeFolder.ManifestFileName, StringComparison.Ordinal)
+                ? System.IO.Path.GetDirectoryName(item)!
+                : item;
+            if (wildcard && !File.Exists(System.IO.Path.Combine(folder, TakeFolder.ManifestFileName)))
+            {
+                WriteVerbose($"Skipping '{item}': not a take folder (no {TakeFolder.ManifestFileName}).");
+                continue;
+            }
+            takes.Add(folder);
+        }
+        return takes;
+    }
+}

@@ -1,0 +1,268 @@
+using System.Globalization;
+using System.Management.Automation;
+using PsCamSync.Commands.Completion;
+using PsCamSync.Commands.Jobs;
+using PsCamSync.Core;
+using PsCamSync.Core.Cameras;
+using PsCamSync.Core.Capture;
+using PsCamSync.Core.Takes;
+using PsCamSync.Core.Timing;
+
+namespace PsCamSync.Commands;
+
+/// <summary>
+/// Start-SyncCapture: records a frame-synchronized take from the cameras given (by -CameraId or piped from
+/// Get-SyncCamera, also as deserialized objects from Invoke-Command). Frame n of every camera is triggered at
+/// T0 + n × period on the shared (PTP) timeline. Returns a SyncCaptureJob; with -Wait it records in the foreground
+/// with a progress bar and writes the SyncTakeResult. Ctrl+C stops a foreground take; the take folder keeps what was
+/// captured.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Start, "SyncCapture", SupportsShouldProcess = true, DefaultParameterSetName = AsJobSet)]
+[OutputType(typeof(SyncCaptureJob), ParameterSetName = new[] { AsJobSet })]
+[OutputType(typeof(SyncTakeResult), ParameterSetName = new[] { WaitSet })]
+public sealed class StartSyncCaptureCommand : PsCamSyncCmdlet
+{
+    private const string AsJobSet = "AsJob";
+    private const string WaitSet = "Wait";
+
+    private readonly List<CameraRequest> _requests = new();
+
+    /// <summary>Camera ids (from Get-SyncCamera); bound from piped cameras by their Id property.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Id")]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(CameraIdCompleter))]
+    public string[] CameraId { get; set; } = Array.Empty<string>();
+
+    /// <summary>Backend of the cameras; bound from piped cameras. Omitted: every backend is searched.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(BackendNameCompleter))]
+    public string? Backend { get; set; }
+
+    /// <summary>Frames per second, Hz. Give this or -Period.</summary>
+    [Parameter]
+    public double? FrameRate { get; set; }
+
+    /// <summary>Frame period (a number is seconds). Give this or -FrameRate.</summary>
+    [Parameter]
+    [SecondsTransformation]
+    public TimeSpan? Period { get; set; }
+
+    /// <summary>Absolute time of frame 0 (give every host the same value). Not with -Lead.</summary>
+    [Parameter]
+    public DateTimeOffset? StartTime { get; set; }
+
+    /// <summary>Time from now to frame 0 at the earliest, aligned on the frame grid (a number is seconds; default 2 s).</summary>
+    [Parameter]
+    [SecondsTransformation]
+    public TimeSpan? Lead { get; set; }
+
+    /// <summary>Length of the take (a number is seconds). Give this or -FrameCount.</summary>
+    [Parameter]
+    [SecondsTransformation]
+    public TimeSpan? Duration { get; set; }
+
+    /// <summary>Number of frames per camera. Give this or -Duration.</summary>
+    [Parameter]
+    public long? FrameCount { get; set; }
+
+    /// <summary>Take folder to create (must not exist). Default: a new timestamped folder in the current location.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Path { get; set; }
+
+    /// <summary>Video encoder (default Y4M, built-in lossless).</summary>
+    [Parameter]
+    public VideoEncoder Encoder { get; set; } = VideoEncoder.Y4M;
+
+    /// <summary>RAM for all frame rings together, bytes (e.g. 2GB). Default: two seconds of frames per camera.</summary>
+    [Parameter]
+    public long? BufferMemory { get; set; }
+
+    /// <summary>Exposure time for every camera, µs. Default: each camera keeps its own.</summary>
+    [Parameter]
+    public double? Exposure { get; set; }
+
+    /// <summary>Take name (default: the folder name). Stop-SyncCapture -Name and the job use it.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Name { get; set; }
+
+    /// <summary>Records in the foreground with a progress bar and writes the result instead of a job.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = WaitSet)]
+    public SwitchParameter Wait { get; set; }
+
+    /// <summary>Collects the cameras of this pipeline record.</summary>
+    protected override void ProcessRecord()
+    {
+        foreach (var id in CameraId)
+            _requests.Add(new CameraRequest(id, Backend));
+    }
+
+    /// <summary>Validates, opens every camera, starts the take and writes the job (or waits for the result).</summary>
+    protected override void EndProcessing()
+    {
+        var plan = new CapturePlan
+        {
+            FrameRate = FrameRate, Period = Period, StartTime = StartTime, Lead = Lead, Duration = Duration,
+            FrameCount = FrameCount, BufferMemory = BufferMemory, Exposure = Exposure, Encoder = Encoder, Name = Name,
+        };
+
+        IReadOnlyList<CameraRequest> requests = Array.Empty<CameraRequest>();
+        CaptureOptions preview = null!;
+        try
+        {
+            requests = CameraSelection.CheckRequests(_requests);
+            long now = SharedTimeline.NowNs();
+            var schedule = plan.ToSchedule(now);
+            preview = plan.ToOptions(ResolveTakePath(plan, schedule), now);
+        }
+        catch (InvalidCaptureArgumentException e)
+        {
+            ThrowCoreError(e, "SyncCaptureArgumentInvalid");
+        }
+
+        string action = string.Format(CultureInfo.InvariantCulture,
+            "Record {0} camera(s) ({1}) at {2:0.###} Hz, {3} frames from {4:yyyy-MM-dd HH:mm:ss.fff} UTC",
+            requests.Count, string.Join(", ", requests.Select(r => r.Id)), preview.Schedule.FrameRateHz,
+            preview.Schedule.FrameCount, SharedTimeline.ToDateTimeOffset(preview.Schedule.StartNs));
+        if (!ShouldProcess(preview.Path, action))
+            return;
+
+        var cameras = OpenCameras(requests);
+        var infos = cameras.Select(c => c.Info).ToList();
+
+        CaptureSession session = null!;
+        CaptureOptions options = preview;
+        try
+        {
+            // The lead counts from now, after the cameras are open; an absolute start stays as given.
+            options = plan.ToOptions(preview.Path, SharedTimeline.NowNs());
+            session = CaptureSession.Start(cameras, options);
+        }
+        catch (PsCamSyncException e)
+        {
+            DisposeAll(cameras);
+            ThrowCoreError(e, "SyncCaptureStartFailed", options.Path, ErrorCategory.WriteError);
+        }
+        catch
+        {
+            DisposeAll(cameras);
+            throw;
+        }
+
+        IRunningTake take = new CaptureSessionTake(session);
+        if (Wait)
+        {
+            CaptureRegistry.Shared.Add(take);
+            RunInForeground(take, options.Schedule);
+            return;
+        }
+
+        SyncCaptureJob job;
+        try
+        {
+            CaptureRegistry.Shared.Add(take);
+            job = new SyncCaptureJob(CommandLine(), take, options.Schedule, infos);
+            job.Register(JobManager);
+            job.Begin();
+        }
+        catch
+        {
+            take.Dispose(); // no job follows the take: stop it rather than leave it recording unseen
+            throw;
+        }
+        WriteVerbose($"Take '{take.Name}' recording to {take.TakePath} as job {job.Id}.");
+        WriteObject(job);
+    }
+
+    private string ResolveTakePath(CapturePlan plan, FrameSchedule schedule)
+    {
+        if (Path is not null)
+            return SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+        string here = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
+        return System.IO.Path.Combine(here, plan.DefaultFolderName(schedule));
+    }
+
+    private List<ICamera> OpenCameras(IReadOnlyList<CameraRequest> requests)
+    {
+        int simulated = CameraSelection.SimulatedCountFor(requests);
+        var backends = CameraBackends.Names.Select(n => CameraBackends.Create(n, simulated)).ToList();
+        var cameras = new List<ICamera>();
+        PsCamSyncException? first = null;
+        try
+        {
+            foreach (var request in requests)
+            {
+                try
+                {
+                    WriteVerbose($"Opening camera '{request.Id}'{(request.Backend is null ? "" : " on " + request.Backend)}.");
+                    cameras.Add(CameraBackends.Open(request.Id, request.Backend, backends));
+                }
+                catch (PsCamSyncException e)
+                {
+                    first ??= e;
+                    WriteCoreError(e, "SyncCameraOpenFailed", request.Id);
+                }
+            }
+        }
+        catch
+        {
+            // -ErrorAction Stop turns the first WriteError into a terminating error: release what was opened.
+            DisposeAll(cameras);
+            throw;
+        }
+        if (first is not null)
+        {
+            DisposeAll(cameras);
+            var error = new PsCamSyncException(
+                $"No take was started: {requests.Count - cameras.Count} of {requests.Count} camera(s) could not be opened (see the errors above).", first);
+            ThrowTerminatingError(new ErrorRecord(error, "SyncCaptureCamerasUnavailable", CoreErrors.Category(first, ErrorCategory.ReadError), null));
+        }
+        return cameras;
+    }
+
+    private void RunInForeground(IRunningTake take, FrameSchedule schedule)
+    {
+        var activity = $"Sync capture '{take.Name}'";
+        int activityId = (take.Name.GetHashCode() & 0x7fffffff) % 10_000;
+        TakeManifest manifest;
+        try
+        {
+            var wakeOn = new[] { ((IAsyncResult)take.Completion).AsyncWaitHandle, StopToken.WaitHandle };
+            while (WaitHandle.WaitAny(wakeOn, 250) == WaitHandle.WaitTimeout)
+            {
+                var view = CaptureProgressView.Describe(take.GetProgress(), schedule.PeriodNs);
+                WriteProgress(new ProgressRecord(activityId, activity, view.Status)
+                {
+                    PercentComplete = view.PercentComplete,
+                    SecondsRemaining = view.SecondsRemaining,
+                });
+            }
+        }
+        finally
+        {
+            // Ctrl+C, a stopped pipeline or a failure end the loop before the take: disposing stops the take now.
+            // Either way it is finalised before the command returns, so take.json is final when the prompt is back.
+            take.Dispose();
+            manifest = take.Completion.GetAwaiter().GetResult();
+        }
+
+        WriteProgress(new ProgressRecord(activityId, activity, "Done") { RecordType = ProgressRecordType.Completed });
+        foreach (var fault in manifest.Faults)
+            WriteError(CoreErrors.Fault(fault, take.Name));
+        WriteObject(new SyncTakeResult(manifest, take.TakePath));
+    }
+
+    private string CommandLine()
+    {
+        string line = MyInvocation.Line?.Trim() ?? "";
+        return line.Length > 0 ? line : MyInvocation.MyCommand.Name;
+    }
+
+    private static void DisposeAll(IEnumerable<ICamera> cameras)
+    {
+        foreach (var camera in cameras)
+            camera.Dispose();
+    }
+}

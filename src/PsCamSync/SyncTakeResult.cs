@@ -1,0 +1,80 @@
+using PsCamSync.Core.Takes;
+using PsCamSync.Core.Timing;
+
+namespace PsCamSync.Commands;
+
+/// <summary>
+/// What a finished take left behind: written by <c>Start-SyncCapture -Wait</c>, <c>Receive-Job</c> on a capture job
+/// and <c>Stop-SyncCapture -Wait</c>. <see cref="TakePath"/> binds to <c>Measure-SyncTake -Path</c> through the pipeline.
+/// Plain data, so it survives Invoke-Command (the manifest travels as a nested object; see the types file).
+/// </summary>
+public sealed class SyncTakeResult
+{
+    internal SyncTakeResult(TakeManifest manifest, string takePath)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        Manifest = manifest;
+        Name = manifest.Name;
+        Host = manifest.Host;
+        TakePath = takePath;
+        State = manifest.State;
+        StartTime = manifest.Schedule is { } s ? SharedTimeline.ToDateTimeOffset(s.StartNs) : null;
+        FrameRate = manifest.Schedule?.FrameRateHz ?? 0;
+        FirstFrameIndex = manifest.FirstFrameIndex;
+        EndFrameIndex = manifest.EndFrameIndex;
+        Cameras = manifest.Cameras.Select(c => c.Id).ToArray();
+        foreach (var c in manifest.Cameras)
+        {
+            Expected += c.Counts.Expected;
+            Captured += c.Counts.Captured;
+            Incomplete += c.Counts.Incomplete;
+            Lost += c.Counts.TriggerMissed + c.Counts.TriggerLate + c.Counts.Dropped;
+        }
+        Faults = manifest.Faults.Count;
+    }
+
+    /// <summary>Take name.</summary>
+    public string Name { get; }
+
+    /// <summary>Host that recorded the take.</summary>
+    public string Host { get; }
+
+    /// <summary>How the take ended: Completed, Stopped or Faulted.</summary>
+    public TakeState State { get; }
+
+    /// <summary>Take folder on <see cref="Host"/>.</summary>
+    public string TakePath { get; }
+
+    /// <summary>When frame 0 was due (T0), UTC; null when the manifest has no schedule.</summary>
+    public DateTimeOffset? StartTime { get; }
+
+    /// <summary>Frame rate of the schedule, Hz.</summary>
+    public double FrameRate { get; }
+
+    /// <summary>First schedule index this host recorded (above 0 when it joined late).</summary>
+    public long FirstFrameIndex { get; }
+
+    /// <summary>One past the last schedule index this host recorded.</summary>
+    public long EndFrameIndex { get; }
+
+    /// <summary>Camera ids, in capture order.</summary>
+    public string[] Cameras { get; }
+
+    /// <summary>Frame slots scheduled, all cameras.</summary>
+    public long Expected { get; }
+
+    /// <summary>Complete frames written, all cameras.</summary>
+    public long Captured { get; }
+
+    /// <summary>Frames written with missing data, all cameras.</summary>
+    public long Incomplete { get; }
+
+    /// <summary>Slots without pixels (trigger missed, trigger late, dropped), all cameras.</summary>
+    public long Lost { get; }
+
+    /// <summary>Faults recorded in the take (details in <see cref="Manifest"/>).</summary>
+    public int Faults { get; }
+
+    /// <summary>The take's final <c>take.json</c>.</summary>
+    public TakeManifest Manifest { get; }
+}

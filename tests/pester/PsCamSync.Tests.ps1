@@ -1,0 +1,229 @@
+#Requires -Version 7.6
+# Pester 5 tests of the built module. Build first (dotnet build PsCamSync.sln), then:
+#   Invoke-Pester ./tests/pester -Tag CI
+# Simulated cameras only: no hardware, no PTP daemon needed.
+
+BeforeAll {
+    $script:Manifest = Join-Path $PSScriptRoot '..' '..' 'PsCamSync.psd1'
+    Import-Module $Manifest -Force
+    $script:Takes = Join-Path ([IO.Path]::GetTempPath()) "pscamsync-pester-$([guid]::NewGuid())"
+    New-Item -ItemType Directory -Path $Takes | Out-Null
+
+    # A fresh folder path for one take (the take creates it).
+    function script:NewTakePath([string] $name) { Join-Path $Takes "$name-$([guid]::NewGuid().ToString('N').Substring(0, 8))" }
+}
+
+AfterAll {
+    Get-Job | Where-Object PSJobTypeName -eq 'SyncCaptureJob' | Remove-Job -Force
+    Remove-Module PsCamSync -ErrorAction SilentlyContinue
+    Remove-Item -LiteralPath $Takes -Recurse -Force -ErrorAction SilentlyContinue
+}
+
+Describe 'The module' -Tag CI {
+    It 'exports exactly the four cmdlets' {
+        (Get-Command -Module PsCamSync).Name | Sort-Object |
+            Should -Be @('Get-SyncCamera', 'Measure-SyncTake', 'Start-SyncCapture', 'Stop-SyncCapture')
+    }
+
+    It 'has written help for <_>' -ForEach @('Get-SyncCamera', 'Start-SyncCapture', 'Stop-SyncCapture', 'Measure-SyncTake') {
+        $help = Get-Help $_ -Full
+        $help.description | Should -Not -BeNullOrEmpty   # empty when PowerShell falls back to the syntax
+        $help.examples.example | Should -Not -BeNullOrEmpty
+    }
+
+    It 'has the about topic' {
+        Get-Help about_PsCamSync | Out-String | Should -Match 'Tn = T0 \+ n \* period'
+    }
+}
+
+Describe 'Get-SyncCamera' -Tag CI {
+    It 'lists three simulated cameras for -Backend Simulated' {
+        $cameras = Get-SyncCamera -Backend Simulated
+        $cameras | Should -HaveCount 3
+        $cameras.Id | Should -Be @('sim-0', 'sim-1', 'sim-2')
+        $cameras.Backend | Should -Be @('Simulated', 'Simulated', 'Simulated')
+        $cameras[0].Resolution | Should -Be "$($cameras[0].Width)x$($cameras[0].Height)"
+    }
+
+    It 'offers as many simulated cameras as -Simulated says' {
+        Get-SyncCamera -Backend Simulated -Simulated 5 | Should -HaveCount 5
+    }
+
+    It 'lists no simulated camera unless asked' {
+        Get-SyncCamera -ErrorAction SilentlyContinue | Where-Object Backend -EQ 'Simulated' | Should -BeNullOrEmpty
+    }
+
+    It 'shows Backend, Id, Model, Serial first in the table' {
+        Get-SyncCamera -Backend Simulated | Format-Table | Out-String | Should -Match 'Backend\s+Id\s+Model\s+Serial\s+Address\s+Width\s+Height\s+PixelFormat'
+    }
+
+    It 'rejects an unknown backend, naming -Backend' {
+        $err = { Get-SyncCamera -Backend Nope -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'CameraBackendUnknown,*'
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err.Exception.ParameterName | Should -Be 'Backend'
+    }
+
+    It 'completes backend names' {
+        $line = 'Get-SyncCamera -Backend Sim'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText |
+            Should -Contain 'Simulated'
+    }
+}
+
+Describe 'Start-SyncCapture -Wait' -Tag CI {
+    BeforeAll {
+        $script:Result = Get-SyncCamera -Simulated 3 |
+            Start-SyncCapture -FrameRate 60 -FrameCount 30 -Lead 0.5 -Path (NewTakePath 'wait') -Wait
+    }
+
+    It 'writes a completed result for three cameras' {
+        $Result.State | Should -Be 'Completed'
+        $Result.Cameras | Should -Be @('sim-0', 'sim-1', 'sim-2')
+        $Result.Expected | Should -Be 90
+        $Result.Captured | Should -Be 90
+        $Result.Lost | Should -Be 0
+        Join-Path $Result.TakePath 'take.json' | Should -Exist
+    }
+
+    It 'Measure-SyncTake finds every expected frame set' {
+        $report = $Result | Measure-SyncTake
+        $report.ExpectedFrameSets | Should -Be 30
+        $report.CompleteFrameSets | Should -Be 30
+        ($Result | Measure-SyncTake -PerCamera).Captured | Should -Be @(30, 30, 30)
+    }
+
+    It 'accepts cameras that crossed a remoting boundary' {
+        $deserialized = Get-SyncCamera -Simulated 2 | ForEach-Object {
+            [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($_))
+        }
+        $deserialized[0].pstypenames[0] | Should -Be 'Deserialized.PsCamSync.Core.Cameras.CameraInfo'
+        $r = $deserialized | Start-SyncCapture -FrameRate 50 -FrameCount 10 -Lead 0.2 -Path (NewTakePath 'deserialized') -Wait
+        $r.Cameras | Should -Be @('sim-0', 'sim-1')
+        $r.Captured | Should -Be 20
+    }
+
+    It 'stops and finalises the take when the pipeline is stopped (Ctrl+C)' {
+        $path = NewTakePath 'ctrlc'
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript("Import-Module '$Manifest'; Start-SyncCapture -CameraId sim-0 -FrameRate 30 -Duration 600 -Lead 0.2 -Path '$path' -Wait")
+            $async = $ps.BeginInvoke()
+            $deadline = [DateTime]::UtcNow.AddSeconds(30)
+            while (-not (Test-Path (Join-Path $path 'take.json')) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            Start-Sleep -Seconds 1
+            $ps.Stop()   # what Ctrl+C does; returns when the command has ended
+            $async.IsCompleted | Should -BeTrue
+        }
+        finally { $ps.Dispose() }
+        $manifest = Get-Content (Join-Path $path 'take.json') -Raw | ConvertFrom-Json
+        [PsCamSync.Core.Takes.TakeState]$manifest.State | Should -Be 'Stopped'
+        $manifest.EndFrameIndex | Should -BeLessThan 18000
+    }
+}
+
+Describe 'Start-SyncCapture as a job' -Tag CI {
+    It 'runs to completion; Receive-Job gives the result that Measure-SyncTake reads' {
+        $job = Start-SyncCapture -CameraId sim-0, sim-1 -Backend Simulated -FrameRate 50 -FrameCount 25 -Lead 0.5 -Path (NewTakePath 'job') -Name pester-job
+        try {
+            $job.PSJobTypeName | Should -Be 'SyncCaptureJob'
+            $job.Location | Should -Be ([System.Net.Dns]::GetHostName())
+            $job.ChildJobs.CameraId | Should -Be @('sim-0', 'sim-1')
+            Get-Job -Name pester-job | Should -Be $job
+            $job | Wait-Job -Timeout 60 | Out-Null
+            $job.State | Should -Be 'Completed'
+            $result = $job | Receive-Job
+            $result.Name | Should -Be 'pester-job'
+            ($result | Measure-SyncTake).CompleteFrameSets | Should -Be 25
+            $job.ChildJobs.Counts.Captured | Should -Be @(25, 25)
+        }
+        finally { $job | Remove-Job -Force }
+    }
+
+    It 'stops with Stop-Job, which returns, and the job ends Stopped' {
+        $job = Start-SyncCapture -CameraId sim-0 -FrameRate 30 -Duration 600 -Lead 0.2 -Path (NewTakePath 'stopjob') -Name pester-stopjob
+        try {
+            Start-Sleep -Seconds 1.5
+            $job | Stop-Job
+            $job.State | Should -Be 'Stopped'
+            $result = $job | Receive-Job
+            $result.State | Should -Be 'Stopped'
+            $result.Captured | Should -BeLessThan 18000
+        }
+        finally { $job | Remove-Job -Force }
+    }
+
+    It 'stops with Stop-SyncCapture -At on the first frame due at or after that time' {
+        $job = Start-SyncCapture -CameraId sim-0, sim-1 -Backend Simulated -FrameRate 100 -Duration 600 -Lead 0.2 -Path (NewTakePath 'stopat') -Name pester-stopat
+        try {
+            $line = 'Stop-SyncCapture -Name pester-st'
+            (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText |
+                Should -Contain 'pester-stopat'
+            $at = [DateTimeOffset]::UtcNow.AddSeconds(1.5)
+            $result = Stop-SyncCapture -Name pester-stopat -At $at -Wait
+            $result.State | Should -Be 'Stopped'
+            # 100 Hz: one frame every 100 000 ticks; the last frame is the one before the first due at or after -At.
+            $ticks = $at.UtcTicks - $result.StartTime.UtcTicks
+            $result.EndFrameIndex | Should -Be ([long][Math]::Ceiling($ticks / 100000))
+            $job | Wait-Job -Timeout 30 | Out-Null
+            $job.State | Should -Be 'Stopped'
+        }
+        finally { $job | Remove-Job -Force }
+    }
+
+    It 'reports a name without wildcards that matches no take' {
+        $err = { Stop-SyncCapture -Name no-such-take -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'SyncCaptureNotFound,*'
+        $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+}
+
+Describe 'Bad input names the parameter' -Tag CI {
+    It '<Parameter>: <Case>' -ForEach @(
+        @{ Case = 'zero rate'; Parameter = 'FrameRate'; Arguments = @{ FrameRate = 0; FrameCount = 10 } }
+        @{ Case = 'rate and period'; Parameter = 'Period'; Arguments = @{ FrameRate = 60; Period = 0.02; FrameCount = 10 } }
+        @{ Case = 'no rate'; Parameter = 'FrameRate'; Arguments = @{ FrameCount = 10 } }
+        @{ Case = 'duration and frame count'; Parameter = 'FrameCount'; Arguments = @{ FrameRate = 60; Duration = 1; FrameCount = 10 } }
+        @{ Case = 'no length'; Parameter = 'Duration'; Arguments = @{ FrameRate = 60 } }
+        @{ Case = 'start and lead'; Parameter = 'Lead'; Arguments = @{ FrameRate = 60; FrameCount = 10; StartTime = [DateTimeOffset]::UtcNow.AddSeconds(5); Lead = 1 } }
+        @{ Case = 'take already over'; Parameter = 'StartTime'; Arguments = @{ FrameRate = 60; FrameCount = 10; StartTime = [DateTimeOffset]::UtcNow.AddHours(-1) } }
+        @{ Case = 'no buffer memory'; Parameter = 'BufferMemory'; Arguments = @{ FrameRate = 60; FrameCount = 10; BufferMemory = 0 } }
+        @{ Case = 'exposure longer than a frame'; Parameter = 'Exposure'; Arguments = @{ FrameRate = 100; FrameCount = 10; Exposure = 20000 } }
+        @{ Case = 'camera twice'; Parameter = 'CameraId'; Arguments = @{ CameraId = 'sim-0', 'sim-0'; FrameRate = 60; FrameCount = 10 } }
+    ) {
+        $path = NewTakePath 'bad'
+        $arguments = @{ CameraId = 'sim-0'; Path = $path }
+        foreach ($key in $Arguments.Keys) { $arguments[$key] = $Arguments[$key] }
+        $err = { Start-SyncCapture @arguments -Wait -ErrorAction Stop } | Should -Throw -PassThru
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err.Exception.ParameterName | Should -Be $Parameter
+        $err.Exception.Message | Should -BeLike "*-$Parameter*"
+        $path | Should -Not -Exist
+    }
+
+    It 'refuses a take folder that exists, naming -Path, and leaves it alone' {
+        $path = NewTakePath 'exists'
+        New-Item -ItemType Directory -Path $path | Out-Null
+        $err = { Start-SyncCapture -CameraId sim-0 -FrameRate 30 -FrameCount 10 -Path $path -Wait -ErrorAction Stop } | Should -Throw -PassThru
+        $err.Exception.ParameterName | Should -Be 'Path'
+        Get-ChildItem -LiteralPath $path | Should -BeNullOrEmpty
+    }
+
+    It 'reads -Duration 2 as two seconds' {
+        $r = Start-SyncCapture -CameraId sim-0 -FrameRate 10 -Duration 2 -Lead 0.2 -Path (NewTakePath 'seconds') -Wait
+        $r.Expected | Should -Be 20
+    }
+
+    It 'reports an unknown camera and starts nothing' {
+        $path = NewTakePath 'unknown'
+        $err = { Start-SyncCapture -CameraId sim-0, no-such-camera -FrameRate 30 -FrameCount 10 -Path $path -ErrorAction Stop } | Should -Throw -PassThru
+        $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $path | Should -Not -Exist
+    }
+
+    It 'changes nothing with -WhatIf' {
+        $path = NewTakePath 'whatif'
+        Start-SyncCapture -CameraId sim-0 -FrameRate 30 -FrameCount 10 -Path $path -WhatIf | Should -BeNullOrEmpty
+        $path | Should -Not -Exist
+    }
+}
