@@ -151,7 +151,7 @@ public sealed class StartSyncCaptureCommand : PsCamSyncCmdlet
             throw;
         }
 
-        IRunningTake take = new CaptureSessionTake(session);
+        IRunningTake take = session;
         if (Wait)
         {
             CaptureRegistry.Shared.Add(take);

@@ -29,7 +29,7 @@ public readonly record struct CaptureProgress(
 /// (<c>take.json</c>, <c>&lt;camera&gt;.frames.csv</c>, video). Every slot ends in exactly one
 /// <see cref="FrameStatus"/>; faults are recorded in the manifest and never lose what was already written.
 /// </summary>
-public sealed class CaptureSession : IDisposable
+public sealed class CaptureSession : IRunningTake
 {
     /// <summary>Margin between "now" and the first frame this host will fire, ns (2 ms).</summary>
     public const long JoinMarginNs = 2_000_000;
@@ -350,15 +350,23 @@ public sealed class CaptureSession : IDisposable
     /// Returns at once; await <see cref="Completion"/> for the final manifest.
     /// </summary>
     /// <returns>The end index now in force (one past the last frame that will be fired).</returns>
+    /// <remarks>Safe from any thread and more than once; does nothing once the take is finalised.</remarks>
     public long Stop(long? atNs = null)
     {
+        if (_finished)
+            return _loop.EndIndex;
         _stoppedEarly = true;
-        if (atNs is long at)
-            return _loop.StopBefore(Schedule.FirstIndexAtOrAfter(at));
-        long end = _loop.StopBefore(_loop.NextIndex);
-        _cancel.Cancel();
+        long end = _loop.StopBefore(atNs is long at ? Schedule.FirstIndexAtOrAfter(at) : _loop.NextIndex);
+        if (end <= _loop.NextIndex)
+        {
+            // Nothing left to fire: wake the trigger thread instead of letting it sleep to its next deadline.
+            try { _cancel.Cancel(); }
+            catch (ObjectDisposedException) { /* disposed concurrently: the take is over already */ }
+        }
         return end;
     }
+
+    void IRunningTake.Stop(long? atNs) => Stop(atNs);
 
     /// <summary>Stops now if running and waits for finalisation.</summary>
     public void Dispose()

@@ -83,13 +83,17 @@ public sealed record FrameSchedule
     /// <summary>Builds a schedule from a rate and a duration, the way the cmdlets do.</summary>
     /// <param name="startNs">T0, ns on the shared timeline.</param>
     /// <param name="frameRateHz">Frames per second.</param>
-    /// <param name="durationNs">Take length in ns; the take holds <c>ceil(duration / period)</c> frames.</param>
+    /// <param name="durationNs">Take length in ns; the take holds <c>ceil(duration × rate)</c> frames (the whole-ns
+    /// period's rounding is forgiven, so 1 s at 30 Hz is 30 frames).</param>
     public static FrameSchedule FromRateAndDuration(long startNs, double frameRateHz, long durationNs)
     {
         if (durationNs <= 0)
             throw new InvalidCaptureArgumentException("Duration", $"the duration must be positive; got {durationNs} ns.");
         long period = PeriodFromFrameRate(frameRateHz);
-        return new FrameSchedule(startNs, period, CeilDiv(durationNs, period), null);
+        // ceil(duration / period), forgiving the period's rounding: it is off the ideal 1e9/hz by at most 0.5 ns per
+        // frame, so 1 s at 30 Hz (period 33 333 333 ns) is 30 frames, not 31.
+        long whole = durationNs / period, rest = durationNs % period;
+        return new FrameSchedule(startNs, period, rest <= (whole + 1) / 2 ? Math.Max(whole, 1) : whole + 1, null);
     }
 
     /// <summary>Tn: when frame <paramref name="n"/> is due, ns on the shared timeline.</summary>

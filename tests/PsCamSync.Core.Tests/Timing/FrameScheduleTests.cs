@@ -41,6 +41,17 @@ public class FrameScheduleTests
         Assert.InRange(s.TimeOf(last) - T0 - idealNs, 1_727_000, 1_729_000);
     }
 
+    [Theory]
+    [InlineData(30.0, 1.0, 30)]
+    [InlineData(120.0, 2.0, 240)]
+    [InlineData(60.0, 5.0, 300)]
+    [InlineData(29.97, 10.0, 300)]
+    [InlineData(60.0, 0.01, 1)]
+    [InlineData(60.0, 0.02, 2)]
+    [InlineData(12.5, 8.0, 100)]
+    public void FromRateAndDuration_CountsDurationTimesRate_RoundedUp(double hz, double seconds, long frames) =>
+        Assert.Equal(frames, FrameSchedule.FromRateAndDuration(T0, hz, (long)Math.Round(seconds * 1e9)).EndIndex);
+
     [Fact]
     public void LateJoiner_LandsOnTheSameGrid_AndEndsOnTheSameFrame()
     {
