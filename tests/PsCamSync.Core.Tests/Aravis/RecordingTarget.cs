@@ -6,7 +6,7 @@ namespace PsCamSync.Core.Tests.Aravis;
 /// <summary>What a <see cref="RecordingTarget"/> kept of one delivered frame.</summary>
 public readonly record struct ReceivedFrame(
     long FrameIndex, long DeviceFrameId, long DeviceTimestampNs, long HostReceiveNs, long DeliveredNs,
-    int Length, int Width, int Height, PixelFormat PixelFormat, bool Incomplete, bool PixelsVary);
+    int Length, int Width, int Height, PixelFormat PixelFormat, bool Incomplete, int Pixel0, bool RowZeroIsRamp);
 
 /// <summary>What a <see cref="RecordingTarget"/> kept of one dropped frame.</summary>
 public readonly record struct DroppedFrame(long FrameIndex, long DeviceTimestampNs, long HostReceiveNs);
@@ -14,7 +14,7 @@ public readonly record struct DroppedFrame(long FrameIndex, long DeviceTimestamp
 /// <summary>
 /// A frame target like a capture ring: a few pre-allocated buffers, handed back as soon as a frame's metadata is
 /// recorded. With <c>rentNothing</c> it behaves like a full ring (every frame is dropped). Read its lists only
-/// after the stream was stopped.
+/// after the stream was stopped (<see cref="Arrived"/> may be read at any time).
 /// </summary>
 public sealed class RecordingTarget : IFrameTarget
 {
@@ -38,14 +38,41 @@ public sealed class RecordingTarget : IFrameTarget
     {
         var delivered = SharedTimeline.NowNs();
         var pixels = frame.Pixels;
-        var vary = pixels.Length > 1 && pixels.IndexOfAnyExcept(pixels[0]) >= 0;
-        Frames.Add(new ReceivedFrame(frame.FrameIndex, frame.DeviceFrameId, frame.DeviceTimestampNs, frame.HostReceiveNs,
-            delivered, frame.Length, frame.Width, frame.Height, frame.PixelFormat, frame.Incomplete, vary));
+        var ramp = pixels.Length >= frame.Width && frame.Width > 0;
+        for (var x = 0; ramp && x < frame.Width; x++)
+            ramp = pixels[x] == (pixels[0] + x) % 255;
+        lock (Frames)
+            Frames.Add(new ReceivedFrame(frame.FrameIndex, frame.DeviceFrameId, frame.DeviceTimestampNs, frame.HostReceiveNs,
+            delivered, frame.Length, frame.Width, frame.Height, frame.PixelFormat, frame.Incomplete,
+                pixels.Length > 0 ? pixels[0] : -1, ramp));
         _free.Push(frame);
     }
 
-    public void ReportDropped(long frameIndex, long deviceTimestampNs, long hostReceiveNs) =>
-        Dropped.Add(new DroppedFrame(frameIndex, deviceTimestampNs, hostReceiveNs));
+    public void ReportDropped(long frameIndex, long deviceTimestampNs, long hostReceiveNs)
+    {
+        lock (Frames)
+            Dropped.Add(new DroppedFrame(frameIndex, deviceTimestampNs, hostReceiveNs));
+    }
+
+    /// <summary>Frames delivered plus frames dropped so far; safe while streaming.</summary>
+    public int Arrived
+    {
+        get
+        {
+            lock (Frames)
+                return Frames.Count + Dropped.Count;
+        }
+    }
+
+    /// <summary>Forgets what arrived so far (after a warm-up); call while no frame is expected.</summary>
+    public void Clear()
+    {
+        lock (Frames)
+        {
+            Frames.Clear();
+            Dropped.Clear();
+        }
+    }
 
     public void ReportFault(string message, Exception? exception)
     {
