@@ -71,6 +71,14 @@ public sealed class FakeGvCameras : IDisposable
     /// <summary>The emulators, in address order.</summary>
     public IReadOnlyList<FakeGvCamera> Cameras => _running.Select(r => r.Camera).ToList();
 
+    /// <summary>Kills emulator <paramref name="index"/> by PID now (to test a camera that disappears).</summary>
+    public void Kill(int index)
+    {
+        var process = _running[index].Process;
+        process.Kill();
+        process.WaitForExit(5000);
+    }
+
     /// <summary>Runs <paramref name="body"/> inside the emulators' network namespace (see <see cref="NetworkNamespace.Run"/>).</summary>
     public void Run(Action body) => _namespace.Run(body);
 

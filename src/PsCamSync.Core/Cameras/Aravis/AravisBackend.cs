@@ -21,6 +21,12 @@ public sealed class AravisBackend : ICameraBackend
     /// <summary>Serialises use of Aravis' process-wide device list (update, read, open).</summary>
     internal static readonly Lock SystemGate = new();
 
+    /// <summary>
+    /// Cameras this process has open, by id. Discovery reads their format through the open connection instead of
+    /// opening them a second time (which costs Aravis seconds of retries for the control channel they hold).
+    /// </summary>
+    internal static readonly System.Collections.Concurrent.ConcurrentDictionary<string, AravisCamera> OpenCameras = new(StringComparer.Ordinal);
+
     private readonly Lazy<string?> _problem;
 
     /// <summary>Creates the backend; loading libaravis is deferred to first use.</summary>
@@ -40,8 +46,9 @@ public sealed class AravisBackend : ICameraBackend
 
     /// <summary>
     /// Lists the cameras Aravis discovers now. Width, height and pixel format are read by opening each camera
-    /// briefly; a camera that cannot be opened (held by another controller, for instance) is listed with 0 × 0 and
-    /// <see cref="PixelFormat.Mono8"/>. A pixel format outside <see cref="PixelFormat"/>'s named members is kept
+    /// briefly, or through the open connection for cameras this process has open; a camera that cannot be read is
+    /// listed with 0 × 0 and <see cref="PixelFormat.Mono8"/>. A camera another process controls takes Aravis a few
+    /// seconds of control-channel retries before it is read. A pixel format outside <see cref="PixelFormat"/>'s named members is kept
     /// as the camera's PFNC code (such a camera must be switched to a supported format before it can stream).
     /// Returns an empty list when the backend is unavailable.
     /// </summary>
@@ -54,7 +61,7 @@ public sealed class AravisBackend : ICameraBackend
             var found = new List<CameraInfo>();
             foreach (var d in ListDevicesLocked())
             {
-                var (width, height, format) = ProbeFormatLocked(d.Id);
+                var (width, height, format) = OpenCameras.TryGetValue(d.Id, out var open) ? FormatOf(open) : ProbeFormatLocked(d.Id);
                 found.Add(d.ToInfo(width, height, format));
             }
             return found;
@@ -178,6 +185,20 @@ public sealed class AravisBackend : ICameraBackend
         if (message is not null)
             throw new CameraException(cameraId, $"Camera '{cameraId}' opened but reading {feature} failed: {message}");
         return AravisNative.Utf8(text);
+    }
+
+    /// <summary>Region and format of a camera this process has open; (0, 0, Mono8) when it does not answer.</summary>
+    private static (int Width, int Height, PixelFormat Format) FormatOf(AravisCamera camera)
+    {
+        try
+        {
+            var info = camera.Info;
+            return (info.Width, info.Height, info.PixelFormat);
+        }
+        catch (Exception ex) when (ex is PsCamSyncException or ObjectDisposedException)
+        {
+            return (0, 0, PixelFormat.Mono8); // documented: listed as 0 x 0 when it cannot be read
+        }
     }
 
     /// <summary>Opens <paramref name="deviceId"/> briefly for its region and pixel format; (0, 0, Mono8) when that fails.</summary>

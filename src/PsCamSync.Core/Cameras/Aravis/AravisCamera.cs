@@ -30,6 +30,7 @@ public sealed class AravisCamera : ICamera
         _identity = identity;
         _device = AravisNative.arv_camera_get_device(camera);
         _features = new AravisFeatureMap(this);
+        AravisBackend.OpenCameras[identity.Id] = this;
     }
 
     /// <summary>Serialises every use of the GenICam tree: feature calls and triggers.</summary>
@@ -265,6 +266,7 @@ public sealed class AravisCamera : ICamera
                 return;
             AravisNative.g_object_unref(_camera);
             _camera = IntPtr.Zero;
+            AravisBackend.OpenCameras.TryRemove(new KeyValuePair<string, AravisCamera>(Id, this));
         }
     }
 

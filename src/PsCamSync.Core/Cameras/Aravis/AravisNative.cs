@@ -28,12 +28,7 @@ internal static unsafe partial class AravisNative
     public const int BufferStatusFilling = 6;
     public const int BufferStatusAborted = 7;
 
-    // ArvBufferPayloadType (arvbuffer.h) values that carry one image.
-    public const int PayloadTypeImage = 0x0001;
-    public const int PayloadTypeExtendedChunkData = 0x0005;
-
     // ArvDeviceError (arvdevice.h).
-    public const int DeviceErrorFeatureNotFound = 1;
     public const int DeviceErrorNotFound = 6;
 
     /// <summary>Layout of GLib's <c>GError</c>: { GQuark domain; gint code; gchar *message; }.</summary>
@@ -69,9 +64,6 @@ internal static unsafe partial class AravisNative
 
     [LibraryImport(GLib)]
     public static partial void g_error_free(IntPtr error);
-
-    [LibraryImport(GLib)]
-    public static partial void g_free(IntPtr memory);
 
     // --- arvsystem.h ----------------------------------------------------------------------------
 
@@ -249,9 +241,6 @@ internal static unsafe partial class AravisNative
     public static partial IntPtr arv_stream_timeout_pop_buffer(IntPtr stream, ulong timeoutUs);
 
     [LibraryImport(Lib)]
-    public static partial IntPtr arv_stream_try_pop_buffer(IntPtr stream);
-
-    [LibraryImport(Lib)]
     public static partial void arv_stream_get_statistics(IntPtr stream, out ulong completedBuffers, out ulong failures, out ulong underruns);
 
     // --- arvbuffer.h ----------------------------------------------------------------------------
@@ -261,9 +250,6 @@ internal static unsafe partial class AravisNative
 
     [LibraryImport(Lib)]
     public static partial int arv_buffer_get_status(IntPtr buffer);
-
-    [LibraryImport(Lib)]
-    public static partial int arv_buffer_get_payload_type(IntPtr buffer);
 
     [LibraryImport(Lib)]
     public static partial ulong arv_buffer_get_timestamp(IntPtr buffer);

@@ -14,7 +14,7 @@ namespace PsCamSync.Core.Cameras.Aravis;
 /// stopped arriving) and <c>WrongPacketId</c> are delivered with <see cref="FrameBuffer.Incomplete"/> set (pixels
 /// as received); every other status (<c>SizeMismatch</c>, <c>Aborted</c>, <c>Cleared</c>, <c>Filling</c>,
 /// <c>Unknown</c>) is counted and reported through <see cref="IFrameTarget.ReportFault"/> with its name, and the
-/// frame is not delivered. Frames Aravis loses because all its buffers were in use (underruns) are reported as a
+/// frame is not delivered; so is a buffer without image data (chunk-only or multi-part payloads). Frames Aravis loses because all its buffers were in use (underruns) are reported as a
 /// fault with their count.
 /// </remarks>
 internal sealed unsafe class AravisStream
@@ -38,6 +38,7 @@ internal sealed unsafe class AravisStream
     private readonly int _fallbackHeight;
     private readonly PixelFormat _fallbackFormat;
     private readonly string[] _statusFaults;
+    private readonly string _noImageFault;
     private readonly Thread _thread;
     private GvspBlockIdUnwrapper _ids;
     private ulong _underrunsReported;
@@ -67,6 +68,7 @@ internal sealed unsafe class AravisStream
         _fallbackFormat = format;
         _statusFaults = StatusNames.Select(n =>
             $"Camera '{cameraId}': Aravis returned a buffer with status {n}; the frame was discarded.").ToArray();
+        _noImageFault = $"Camera '{cameraId}': a buffer carried no image (chunk-only or unsupported payload type); it was discarded.";
         _thread = new Thread(Run) { IsBackground = true, Name = $"aravis-rx {cameraId}" };
     }
 
@@ -170,6 +172,13 @@ internal sealed unsafe class AravisStream
         }
 
         var frameId = _ids.Next(AravisNative.arv_buffer_get_frame_id(buffer));
+        var data = AravisNative.arv_buffer_get_image_data(buffer, out var size);
+        if (data == IntPtr.Zero)
+        {
+            Faulted++;
+            _target.ReportFault(_noImageFault, null);
+            return;
+        }
         var frame = _target.TryRent();
         if (frame is null)
         {
@@ -178,9 +187,8 @@ internal sealed unsafe class AravisStream
             return;
         }
 
-        var data = AravisNative.arv_buffer_get_image_data(buffer, out var size);
-        var length = data == IntPtr.Zero ? 0 : (int)Math.Min((ulong)size, (ulong)frame.Data.Length);
-        if (data != IntPtr.Zero && (ulong)size > (ulong)frame.Data.Length)
+        var length = (int)Math.Min((ulong)size, (ulong)frame.Data.Length);
+        if ((ulong)size > (ulong)frame.Data.Length)
         {
             incomplete = true;
             if (!_truncationReported)
@@ -190,8 +198,6 @@ internal sealed unsafe class AravisStream
                     "they are truncated and marked incomplete. Do not change Width, Height or PixelFormat while streaming.", null);
             }
         }
-        if (data == IntPtr.Zero)
-            incomplete = true;
         if (length > 0)
             new ReadOnlySpan<byte>((void*)data, length).CopyTo(frame.Data);
 
