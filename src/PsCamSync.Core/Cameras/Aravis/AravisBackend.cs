@@ -47,10 +47,11 @@ public sealed class AravisBackend : ICameraBackend
     /// <summary>
     /// Lists the cameras Aravis discovers now. Width, height and pixel format are read by opening each camera
     /// briefly, or through the open connection for cameras this process has open; a camera that cannot be read is
-    /// listed with 0 × 0 and <see cref="PixelFormat.Mono8"/>. A camera another process controls takes Aravis a few
-    /// seconds of control-channel retries before it is read. A pixel format outside <see cref="PixelFormat"/>'s named members is kept
-    /// as the camera's PFNC code (such a camera must be switched to a supported format before it can stream).
-    /// Returns an empty list when the backend is unavailable.
+    /// listed with 0 × 0 and <see cref="PixelFormat.Mono8"/>. A camera another process controls costs Aravis a few
+    /// seconds of control-channel retries before it is read. A pixel format outside <see cref="PixelFormat"/>'s
+    /// named members is kept as the camera's PFNC code (such a camera must be switched to a supported format before
+    /// it can stream). Discovery takes about 1 s (Aravis waits that long for late answers). Returns an empty list
+    /// when the backend is unavailable.
     /// </summary>
     public IReadOnlyList<CameraInfo> Discover()
     {
@@ -88,7 +89,7 @@ public sealed class AravisBackend : ICameraBackend
                 throw new CameraNotFoundException(idSerialOrAddress,
                     $"-CameraId: Aravis found no camera with id, serial, MAC or address '{idSerialOrAddress}' " +
                     $"(found: {(devices.Count == 0 ? "none" : string.Join(", ", devices.Select(d => $"{d.Id} at {d.Address}")))}). " +
-                    "Run Get-SyncCamera -Backend Aravis to list the cameras, or pass the camera's IP address.");
+                    "Run Get-SyncCamera to list the cameras, or pass the camera's IP address.");
             return OpenLocked(idSerialOrAddress, match.Id, match);
         }
     }
@@ -150,7 +151,7 @@ public sealed class AravisBackend : ICameraBackend
             if (code == AravisNative.DeviceErrorNotFound || camera == IntPtr.Zero && message is null)
                 throw new CameraNotFoundException(requested,
                     $"-CameraId: Aravis could not reach camera '{requested}' ({message ?? "not found"}). " +
-                    "Check the address and the network link, or run Get-SyncCamera -Backend Aravis.");
+                    "Check the address and the network link, or run Get-SyncCamera to list the cameras.");
             throw new CameraException(requested, $"Camera '{requested}' was found but could not be opened: {message}");
         }
 
@@ -167,15 +168,18 @@ public sealed class AravisBackend : ICameraBackend
     }
 
     /// <summary>
-    /// Identity of a camera opened by address, without a broadcast: vendor, model and serial from its features,
-    /// the id composed as Aravis composes GigE Vision ids (<c>Vendor-Model-Serial</c>, arvgvinterface.c).
+    /// Identity of a camera opened by address, without a broadcast: vendor, model and serial from its features
+    /// (DeviceVendorName, DeviceModelName, DeviceSerialNumber or else DeviceID), the id composed as Aravis composes
+    /// GigE Vision ids from the discovery answer (<c>Vendor-Model-Serial</c>, arvgvinterface.c). A camera whose
+    /// serial feature differs from its bootstrap serial gets an id that differs from the discovered one.
     /// </summary>
     private static CameraInfo IdentityByAddress(IntPtr camera, string address)
     {
         var vendor = Text(AravisNative.arv_camera_get_vendor_name(camera, out var e1), e1, address, "DeviceVendorName");
         var model = Text(AravisNative.arv_camera_get_model_name(camera, out var e2), e2, address, "DeviceModelName");
         var serial = Text(AravisNative.arv_camera_get_device_serial_number(camera, out var e3), e3, address, "DeviceSerialNumber");
-        var id = new string($"{vendor}-{model}-{serial}".Where(ch => ch >= 0x10).ToArray());
+        // arv_str_strip with ARV_DEVICE_NAME_ILLEGAL_CHARACTERS (arvinterfaceprivate.h): 0x01-0x0F and 0x11-0x1F go.
+        var id = new string($"{vendor}-{model}-{serial}".Where(ch => ch is not (>= '\x01' and <= '\x1f') || ch == '\x10').ToArray());
         return new CameraInfo("Aravis", id, vendor, model, serial, address, 0, 0, PixelFormat.Mono8);
     }
 

@@ -18,11 +18,10 @@ public sealed class AravisCamera : ICamera
 
     private readonly CameraInfo _identity;
     private readonly AravisFeatureMap _features;
+    private readonly IntPtr _device;
     private IntPtr _camera;
     private AravisStream? _stream;
     private long _lastTriggerIndex = -1;
-
-    private readonly IntPtr _device;
 
     internal AravisCamera(IntPtr camera, CameraInfo identity)
     {
@@ -56,7 +55,7 @@ public sealed class AravisCamera : ICamera
     /// <summary>True for Aravis' GigE Vision emulator (vendor <c>Aravis</c>, model <c>Fake</c>).</summary>
     public bool IsEmulator => _identity.Vendor == "Aravis" && _identity.Model == "Fake";
 
-    /// <summary>Counters of the current (or last) stream: delivered, incomplete, dropped, faulted frames.</summary>
+    /// <summary>Counters of the last stopped stream: delivered, incomplete, dropped, faulted frames.</summary>
     internal (long Delivered, long Incomplete, long Dropped, long Faulted) StreamCounters { get; private set; }
 
     /// <inheritdoc/>

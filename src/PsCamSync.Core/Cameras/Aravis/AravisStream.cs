@@ -100,7 +100,7 @@ internal sealed unsafe class AravisStream
 
     /// <summary>
     /// Asks the receive thread to finish: it drains frames still arriving (until one pop times out, at most 1 s),
-    /// reports lost-frame statistics, and exits; then the stream and its buffers are freed. Idempotent.
+    /// reports lost-frame statistics, and exits; then the stream and its buffers are freed. Call once.
     /// </summary>
     public void StopAndFree()
     {
