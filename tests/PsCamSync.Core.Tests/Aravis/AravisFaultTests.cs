@@ -21,25 +21,35 @@ public sealed class AravisFaultTests
     public void A_camera_that_disappears_while_streaming_becomes_faults_not_a_crash()
     {
         using var fakes = new FakeGvCameras(1);
-        fakes.Run(() =>
+        ICamera? camera = null;
+        RecordingTarget? target = null;
+        try
         {
-            using var camera = new AravisBackend().Open(fakes.Cameras[0].Address);
-            camera.ConfigureSoftwareTrigger(10_000);
-            var target = new RecordingTarget(camera.FrameBytes);
-            camera.StartAcquisition(target);
+            fakes.Run(() =>
+            {
+                camera = new AravisBackend().Open(fakes.Cameras[0].Address);
+                camera.ConfigureSoftwareTrigger(10_000);
+                target = new RecordingTarget(camera.FrameBytes);
+                camera.StartAcquisition(target);
+            });
 
             fakes.Kill(0);
+            // The open connection and stream keep their namespace: no need to be inside it to use them.
             var watch = System.Diagnostics.Stopwatch.StartNew();
-            camera.Trigger(7);
+            camera!.Trigger(7);
             _output.WriteLine($"trigger to a dead camera returned after {watch.ElapsedMilliseconds} ms");
             camera.StopAcquisition();
             _output.WriteLine($"stop returned after {watch.ElapsedMilliseconds} ms");
 
-            Assert.Contains(target.Faults, f => f.Contains("software trigger for frame 7 failed"));
+            Assert.Contains(target!.Faults, f => f.Contains("software trigger for frame 7 failed"));
             Assert.Contains(target.Faults, f => f.Contains("AcquisitionStop failed"));
             Assert.Throws<CameraException>(() => camera.Trigger(8)); // not streaming any more: thrown
             Assert.Throws<FeatureException>(() => camera.Features.GetInteger("Width"));
-        });
+        }
+        finally
+        {
+            camera?.Dispose();
+        }
     }
 
     [RequiresFact(FakeGvCameras.Program, "ip", "root")]

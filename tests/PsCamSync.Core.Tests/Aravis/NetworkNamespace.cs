@@ -9,7 +9,9 @@ namespace PsCamSync.Core.Tests.Aravis;
 /// broadcasts and the emulators' traffic never leave it. Code runs inside it through <see cref="Run"/>: a fresh
 /// thread joins the namespace with <c>setns(CLONE_NEWNET)</c> (a per-thread attribute on Linux), runs the code
 /// and ends, so no pooled thread is ever left inside. Sockets keep the namespace they were created in, so objects
-/// created inside (an open camera, a stream) keep working when used from other threads afterwards. Needs root.
+/// created inside (an open camera, a stream) keep working when used from other threads afterwards. Threads
+/// started from inside inherit the namespace, so bodies start no thread-pool work, timers or processes (a pool
+/// thread born inside would stay inside); Aravis' own threads and the backend's receive thread may. Needs root.
 /// </summary>
 public sealed partial class NetworkNamespace : IDisposable
 {
