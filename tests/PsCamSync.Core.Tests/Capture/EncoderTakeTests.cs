@@ -55,13 +55,14 @@ public class EncoderTakeTests
         Assert.Equal(counts.Captured, rows.Count(r => r.Status == FrameStatus.Captured));
     }
 
-    [RequiresFact("sh", "dd", "sleep")]
+    [RequiresFact("sh", "dd", "wc", "sleep")]
     public void WriterThatCannotKeepUp_DropsFramesFromTheRing_CountsThem_AndSaysSo()
     {
         using var dir = new TempDirectory();
         // A stand-in encoder that reads one 640x480 frame every 100 ms: 10 fps against a 50 Hz take.
         string slow = dir.Combine("slow-ffmpeg");
-        File.WriteAllText(slow, $"#!/bin/sh\nwhile dd bs={640 * 480} count=1 iflag=fullblock of=/dev/null 2>/dev/null; do sleep 0.1; done\n");
+        // It ends at end of input (dd reads 0 bytes), as ffmpeg does.
+        File.WriteAllText(slow, $"#!/bin/sh\nwhile [ \"$(dd bs={640 * 480} count=1 iflag=fullblock 2>/dev/null | wc -c)\" -gt 0 ]; do sleep 0.1; done\n");
         File.SetUnixFileMode(slow, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var schedule = SimulatedTakeTests.ScheduleSoon(50, 2);
         using var session = CaptureSession.Start(SimulatedTakeTests.OpenSimulated(1),

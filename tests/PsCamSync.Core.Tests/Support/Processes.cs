@@ -26,4 +26,16 @@ public static class Processes
     /// <summary>Frames ffprobe counts in the first video stream of <paramref name="path"/>.</summary>
     public static long FfprobeFrameCount(string path) => long.Parse(Run("ffprobe",
         new[] { "-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", path }).Trim());
+
+    /// <summary>Frames in a video: counted by ffprobe where it exists, else read back with <see cref="Takes.Y4mReader"/> (Y4M only).</summary>
+    public static long FfprobeFrameCountOrRead(string path)
+    {
+        if (Machine.FindOnPath("ffprobe") is not null)
+            return FfprobeFrameCount(path);
+        using var reader = new PsCamSync.Core.Takes.Y4mReader(path);
+        var frame = new byte[reader.FrameBytes];
+        long n = 0;
+        while (reader.ReadFrame(frame)) n++;
+        return n;
+    }
 }
