@@ -1,3 +1,4 @@
+using PsCamSync.Core.Concurrency;
 using PsCamSync.Core.Cameras;
 using PsCamSync.Core.Takes;
 using PsCamSync.Core.Timing;

@@ -1,3 +1,4 @@
+using PsCamSync.Core.Concurrency;
 using PsCamSync.Core.Cameras;
 
 namespace PsCamSync.Core.Capture;

@@ -1,3 +1,4 @@
+using PsCamSync.Core.Tests.Support;
 using PsCamSync.Core.Analysis;
 using PsCamSync.Core.Cameras;
 using PsCamSync.Core.Takes;
@@ -74,7 +75,7 @@ public class TakeAnalyzerTests
     [Fact]
     public void ByIndex_RecoversCountsIntervalsOffsetsAndSkewsExactly()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var builder = Build();
         builder.Manifest.Faults.Add(new TakeFault { TimeNs = TakeBuilder.T0, Camera = "cam-b", Source = "Trigger", Message = "trigger for frame 5 was late" });
         string take = builder.Write(dir.Combine("take-001"));
@@ -109,7 +110,7 @@ public class TakeAnalyzerTests
     [Fact]
     public void NearestDeviceTimestamp_MatchesCamerasWithoutIndexes()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         string take = Build(indexedBC: false).Write(dir.Combine("take-001"));
 
         var report = TakeAnalyzer.Analyze(take);
@@ -134,7 +135,7 @@ public class TakeAnalyzerTests
     [Fact]
     public void ExplicitIndexMatching_OnRowsWithoutIndex_SaysSo()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         string take = Build(indexedBC: false).Write(dir.Combine("take-001"));
         var report = TakeAnalyzer.Analyze(take, "index");
         Assert.Equal("Index", report.MatchedBy);
@@ -146,7 +147,7 @@ public class TakeAnalyzerTests
     [Fact]
     public void SeveralHosts_AreAnalysedAsOneTake()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var hostA = new TakeBuilder().Camera("cam-a", StatusA, TriggerA, DeviceA).Camera("cam-b", StatusB, TriggerB, DeviceB);
         var hostB = new TakeBuilder().Camera("cam-c", StatusC, TriggerC, DeviceC);
         hostB.Manifest.Host = "host-b";
@@ -171,7 +172,7 @@ public class TakeAnalyzerTests
     [Fact]
     public void LateJoiningHost_WidensNothing_AndItsMissingStartIsNotCountedAgainstIt()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var hostA = new TakeBuilder().Camera("cam-a", StatusA, TriggerA, DeviceA);
         // Host B joined at n = 4: its table only has rows 4..9.
         var hostB = new TakeBuilder().Camera("cam-c", StatusC[4..], TriggerC[4..], DeviceC[4..]);
@@ -208,7 +209,7 @@ public class TakeAnalyzerTests
     [Fact]
     public void SchedulesThatDiffer_AreRefused_NamingTheMismatch()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var hostA = new TakeBuilder().Camera("cam-a", StatusA, TriggerA, DeviceA);
         var hostB = new TakeBuilder().Camera("cam-c", StatusC, TriggerC, DeviceC);
         hostB.Manifest.Host = "host-b";
@@ -226,7 +227,7 @@ public class TakeAnalyzerTests
     [Fact]
     public void CrashedTake_IsAnalysed_WithWhatWasWritten_AndTheFaultsSaySo()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var builder = new TakeBuilder().Camera("cam-a", StatusA[..6], TriggerA, DeviceA);
         builder.Manifest.State = TakeState.Recording;
         string take = builder.Write(dir.Combine("crashed"));
@@ -244,7 +245,7 @@ public class TakeAnalyzerTests
     [Fact]
     public void ManifestCountsThatDisagree_AreReported()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var builder = new TakeBuilder().Camera("cam-a", StatusA, TriggerA, DeviceA);
         string take = builder.Write(dir.Combine("t"));
         var manifest = TakeFolder.ReadManifest(take);
@@ -259,7 +260,7 @@ public class TakeAnalyzerTests
     [Fact]
     public void NotATake_Throws()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         Assert.Throws<TakeFolderException>(() => TakeAnalyzer.Analyze(dir.Path));
         var e = Assert.Throws<InvalidCaptureArgumentException>(() => TakeAnalyzer.Analyze(dir.Path, "ByMagic"));
         Assert.Equal("MatchBy", e.ParameterName);
@@ -268,7 +269,7 @@ public class TakeAnalyzerTests
     [Fact]
     public void MissingFramesTable_Throws_WithItsPath()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         string take = Build().Write(dir.Combine("t"));
         File.Delete(Path.Combine(take, "cam-b.frames.csv"));
         var e = Assert.Throws<TakeFolderException>(() => TakeAnalyzer.Analyze(take));

@@ -1,3 +1,4 @@
+using PsCamSync.Core.Tests.Support;
 using System.Text;
 using PsCamSync.Core.Cameras;
 using PsCamSync.Core.Takes;
@@ -21,7 +22,7 @@ public class FramesTableTests
     [Fact]
     public void RoundTrip_KeepsEveryRowExactly()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         string path = dir.Combine("sim-0.frames.csv");
         using (var writer = new FramesTableWriter(path))
         {
@@ -36,7 +37,7 @@ public class FramesTableTests
     [Fact]
     public void File_HasTheDocumentedHeader_StatusNames_AndLfLineEnds()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         string path = dir.Combine("t.frames.csv");
         using (var writer = new FramesTableWriter(path))
         {
@@ -54,7 +55,7 @@ public class FramesTableTests
     [Fact]
     public void Writer_NeverOverwrites()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         string path = dir.Combine("t.frames.csv");
         File.WriteAllText(path, "keep");
         var e = Assert.Throws<TakeFolderException>(() => new FramesTableWriter(path));
@@ -66,7 +67,7 @@ public class FramesTableTests
     [Fact]
     public void Flush_MakesRowsReadableWhileTheWriterIsOpen()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         string path = dir.Combine("t.frames.csv");
         using var writer = new FramesTableWriter(path);
         writer.Write(Rows[0]);
@@ -78,7 +79,7 @@ public class FramesTableTests
     [Fact]
     public void Write_FlushesByItself_OnceTheFlushIntervalHasPassed()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         string path = dir.Combine("t.frames.csv");
         using var writer = new FramesTableWriter(path);
         writer.Write(Rows[0]);
@@ -91,7 +92,7 @@ public class FramesTableTests
     [Fact]
     public void Write_AllocatesNothingPerRow()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         using var writer = new FramesTableWriter(dir.Combine("t.frames.csv"));
         for (int i = 0; i < 1000; i++) // warm-up: JIT, buffers
             writer.Write(Rows[i % Rows.Length]);
@@ -106,7 +107,7 @@ public class FramesTableTests
     [Fact]
     public void Read_TornLastRow_IsLeftOut_AndReported()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         string path = dir.Combine("t.frames.csv");
         using (var writer = new FramesTableWriter(path))
         {
@@ -122,7 +123,7 @@ public class FramesTableTests
     [Fact]
     public void Read_LargeTable_WithTornTail_KeepsEveryCompleteRow()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         string path = dir.Combine("t.frames.csv");
         var rows = Enumerable.Range(0, 5000).Select(i => new FrameRecord(i, 1_790_000_000_000_000_000 + i * 16_666_667L,
             1_790_000_000_000_000_100 + i * 16_666_667L, 123_456_789 + i * 16_666_667L, 1_790_000_000_004_000_000 + i * 16_666_667L,
@@ -149,7 +150,7 @@ public class FramesTableTests
     [InlineData("2,\"1,0,0,0,Captured,1", 4, "line 4")]
     public void Read_MalformedRow_NamesTheLine(string badRow, int line, string detail)
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         string path = dir.Combine("t.frames.csv");
         using (var writer = new FramesTableWriter(path))
         {
@@ -166,7 +167,7 @@ public class FramesTableTests
     [Fact]
     public void Read_WrongHeader_IsAnError()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         string path = dir.Combine("t.frames.csv");
         File.WriteAllText(path, "a,b,c\n1,2,3\n");
         var e = Assert.Throws<TakeFolderException>(() => FramesTableReader.Read(path));
@@ -177,7 +178,7 @@ public class FramesTableTests
     [Fact]
     public void Read_MissingFile_IsAnError_WithThePath()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         string path = dir.Combine("none.frames.csv");
         var e = Assert.Throws<TakeFolderException>(() => FramesTableReader.Read(path));
         Assert.Equal(path, e.Path);
@@ -187,7 +188,7 @@ public class FramesTableTests
     [Fact]
     public void Read_HeaderOnly_GivesNoRows()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         string path = dir.Combine("t.frames.csv");
         new FramesTableWriter(path).Dispose();
         Assert.Equal(Header + "\n", File.ReadAllText(path, Encoding.UTF8));

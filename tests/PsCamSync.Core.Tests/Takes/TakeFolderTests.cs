@@ -1,3 +1,4 @@
+using PsCamSync.Core.Tests.Support;
 using System.Text.Json;
 using PsCamSync.Core.Takes;
 using PsCamSync.Core.Timing;
@@ -9,7 +10,7 @@ public class TakeFolderTests
     [Fact]
     public void Create_MakesTheFolder_AndReturnsItsFullPath()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         string path = TakeFolder.Create(dir.Combine("take-001"));
         Assert.Equal(dir.Combine("take-001"), path);
         Assert.True(Directory.Exists(path));
@@ -19,7 +20,7 @@ public class TakeFolderTests
     [Fact]
     public void Create_ExistingFolder_NamesPath_AndSaysChooseANewName()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         string take = dir.Combine("take-001");
         Directory.CreateDirectory(take);
         File.WriteAllText(Path.Combine(take, "keep.txt"), "x");
@@ -34,7 +35,7 @@ public class TakeFolderTests
     [Fact]
     public void Create_ExistingFile_NamesPath()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         File.WriteAllText(dir.Combine("take-001"), "x");
         var e = Assert.Throws<InvalidCaptureArgumentException>(() => TakeFolder.Create(dir.Combine("take-001")));
         Assert.Equal("Path", e.ParameterName);
@@ -44,7 +45,7 @@ public class TakeFolderTests
     [Fact]
     public void Create_MissingParent_NamesPath_AndDoesNotCreateIt()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         string parent = dir.Combine("no-such-folder");
         var e = Assert.Throws<InvalidCaptureArgumentException>(() => TakeFolder.Create(Path.Combine(parent, "take-001")));
         Assert.Equal("Path", e.ParameterName);
@@ -56,7 +57,7 @@ public class TakeFolderTests
     [Fact]
     public void Create_UnderARegularFile_NamesPath()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         string file = dir.Combine("plain-file");
         File.WriteAllText(file, "x");
         var e = Assert.Throws<InvalidCaptureArgumentException>(() => TakeFolder.Create(Path.Combine(file, "take-001")));
@@ -144,7 +145,7 @@ public class TakeFolderTests
     [Fact]
     public void Manifest_RoundTripsEveryField()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var written = FullManifest();
         TakeFolder.WriteManifest(dir.Path, written);
         var read = TakeFolder.ReadManifest(dir.Path);
@@ -162,7 +163,7 @@ public class TakeFolderTests
     [Fact]
     public void Manifest_IsIndented_WithEnumsAsNames_AndLeavesNoTemporaryFile()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         TakeFolder.WriteManifest(dir.Path, FullManifest());
         string text = File.ReadAllText(dir.Combine(TakeFolder.ManifestFileName));
         Assert.Contains("\n  \"Name\": \"take-001\"", text);
@@ -174,7 +175,7 @@ public class TakeFolderTests
     [Fact]
     public void WriteManifest_ReplacesThePreviousManifest()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var m = FullManifest();
         m.State = TakeState.Recording;
         m.EndedNs = null;
@@ -192,7 +193,7 @@ public class TakeFolderTests
     [Fact]
     public void WriteManifest_IntoAMissingFolder_ThrowsTakeFolderException()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         string missing = dir.Combine("gone");
         var e = Assert.Throws<TakeFolderException>(() => TakeFolder.WriteManifest(missing, FullManifest()));
         Assert.Contains("gone", e.Path);
@@ -201,7 +202,7 @@ public class TakeFolderTests
     [Fact]
     public void ReadManifest_Missing_ThrowsWithThePath()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var e = Assert.Throws<TakeFolderException>(() => TakeFolder.ReadManifest(dir.Path));
         Assert.Equal(dir.Combine(TakeFolder.ManifestFileName), e.Path);
         Assert.Contains("not a take folder", e.Message);
@@ -217,7 +218,7 @@ public class TakeFolderTests
     [InlineData("{ \"Schedule\": { \"StartNs\": 5, \"PeriodNs\": 10, \"FrameCount\": 3 } }")]
     public void ReadManifest_Malformed_ThrowsWithThePath(string json)
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         string file = dir.Combine(TakeFolder.ManifestFileName);
         File.WriteAllText(file, json);
         var e = Assert.Throws<TakeFolderException>(() => TakeFolder.ReadManifest(dir.Path));

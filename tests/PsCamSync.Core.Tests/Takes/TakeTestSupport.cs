@@ -2,26 +2,6 @@ using System.Diagnostics;
 
 namespace PsCamSync.Core.Tests.Takes;
 
-/// <summary>A unique folder under the system temp path, deleted with everything in it on dispose.</summary>
-public sealed class TempDir : IDisposable
-{
-    public TempDir()
-    {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "pscamsync-takes-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Path);
-    }
-
-    public string Path { get; }
-
-    public string Combine(string name) => System.IO.Path.Combine(Path, name);
-
-    public void Dispose()
-    {
-        if (Directory.Exists(Path))
-            Directory.Delete(Path, recursive: true);
-    }
-}
-
 /// <summary>Runs ffmpeg / ffprobe (real programs) and returns what they print.</summary>
 public static class Tools
 {

@@ -45,7 +45,7 @@ public class VideoSinkTests
     [InlineData(PixelFormat.BayerBG8, 33, 7)]
     public void Y4m_RoundTrip_IsBitExact(PixelFormat format, int width, int height)
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var frames = Frames(width, height, format, 5);
         using (var sink = VideoSinks.Create(VideoEncoder.Y4M, dir.Path, "cam.y4m", new VideoFormat(width, height, format, 30)))
         {
@@ -71,7 +71,7 @@ public class VideoSinkTests
     [Fact]
     public void Y4m_Header_IsTheDocumentedOne()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         using (var sink = VideoSinks.Create(VideoEncoder.Y4M, dir.Path, "a.y4m", new VideoFormat(4, 2, PixelFormat.Mono16, 1e9 / 33_366_667)))
             sink.Complete();
         using (var sink = VideoSinks.Create(VideoEncoder.Y4M, dir.Path, "b.y4m", new VideoFormat(4, 2, PixelFormat.BayerGR8, 60)))
@@ -98,7 +98,7 @@ public class VideoSinkTests
     [Fact]
     public void Y4m_Write_AllocatesNothing()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var frame = new byte[320 * 240];
         using var sink = VideoSinks.Create(VideoEncoder.Y4M, dir.Path, "a.y4m", new VideoFormat(320, 240, PixelFormat.Mono8, 30));
         for (int i = 0; i < 10; i++)
@@ -114,7 +114,7 @@ public class VideoSinkTests
     [Fact]
     public void Y4m_WrongFrameSize_IsRejected_AndExistingFilesAreKept()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         using (var sink = VideoSinks.Create(VideoEncoder.Y4M, dir.Path, "a.y4m", new VideoFormat(4, 4, PixelFormat.Mono8, 30)))
             Assert.Throws<ArgumentException>(() => sink.Write(new byte[15]));
         var e = Assert.Throws<TakeFolderException>(() => VideoSinks.Create(VideoEncoder.Y4M, dir.Path, "a.y4m", new VideoFormat(4, 4, PixelFormat.Mono8, 30)));
@@ -124,7 +124,7 @@ public class VideoSinkTests
     [Fact]
     public void Y4mReader_CutShortFrame_SaysSo()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         using (var sink = VideoSinks.Create(VideoEncoder.Y4M, dir.Path, "a.y4m", new VideoFormat(8, 8, PixelFormat.Mono8, 30)))
             WriteAll(sink, Frames(8, 8, PixelFormat.Mono8, 2));
         using (var f = new FileStream(dir.Combine("a.y4m"), FileMode.Open))
@@ -145,7 +145,7 @@ public class VideoSinkTests
     [InlineData("YUV4MPEG2 W8 H8 F30:1 Cmono XPFNC=Mono16\n")]
     public void Y4mReader_RejectsOtherStreams(string header)
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         File.WriteAllText(dir.Combine("x.y4m"), header);
         var e = Assert.Throws<TakeFolderException>(() => new Y4mReader(dir.Combine("x.y4m")));
         Assert.Contains("not a Y4M stream this module wrote", e.Message);
@@ -154,7 +154,7 @@ public class VideoSinkTests
     [RequiresFact("ffprobe")]
     public void Y4m_IsReadByFfprobe_WithFrameCountSizeAndFormat()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         using (var sink = VideoSinks.Create(VideoEncoder.Y4M, dir.Path, "mono8.y4m", new VideoFormat(64, 48, PixelFormat.Mono8, 30)))
             WriteAll(sink, Frames(64, 48, PixelFormat.Mono8, 7));
         using (var sink = VideoSinks.Create(VideoEncoder.Y4M, dir.Path, "mono16.y4m", new VideoFormat(40, 30, PixelFormat.Mono16, 60)))
@@ -170,7 +170,7 @@ public class VideoSinkTests
     [RequiresFact("ffmpeg")]
     public void Y4m_DecodesBitExactWithFfmpeg()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var frames = Frames(40, 30, PixelFormat.Mono16, 4);
         using (var sink = VideoSinks.Create(VideoEncoder.Y4M, dir.Path, "mono16.y4m", new VideoFormat(40, 30, PixelFormat.Mono16, 60)))
             WriteAll(sink, frames);
@@ -180,7 +180,7 @@ public class VideoSinkTests
     [RequiresFact("ffmpeg", "ffprobe")]
     public void Libx264_WritesAnMkvWithExactlyTheFramesWritten()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var format = new VideoFormat(320, 240, PixelFormat.Mono8, 30);
         using (var sink = VideoSinks.Create(VideoEncoder.Libx264, dir.Path, "cam.mkv", format))
         {
@@ -195,7 +195,7 @@ public class VideoSinkTests
     [RequiresFact("ffmpeg", "ffprobe")]
     public void Libx264_DemosaicsBayerToColour()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         using (var sink = VideoSinks.Create(VideoEncoder.Libx264, dir.Path, "cam.mkv", new VideoFormat(64, 32, PixelFormat.BayerRG8, 30)))
             WriteAll(sink, Frames(64, 32, PixelFormat.BayerRG8, 5));
         Assert.Equal((5L, 64, 32, "yuv420p"), Tools.Probe(dir.Combine("cam.mkv")));
@@ -205,7 +205,7 @@ public class VideoSinkTests
     [RequiresFact("ffmpeg", "ffprobe")]
     public void Ffv1_IsLossless_ForMono8Mono16AndBayerMosaic()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         foreach (var (format, pixFmt) in new[] { (PixelFormat.Mono8, "gray"), (PixelFormat.Mono16, "gray16le"), (PixelFormat.BayerGB8, "gray") })
         {
             string file = $"{format}.mkv";
@@ -223,7 +223,7 @@ public class VideoSinkTests
     [RequiresFact("ffmpeg", "ffprobe")]
     public void FileNamesThatLookLikeOptionsOrProtocols_AreWrittenAsFiles()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         using (var sink = VideoSinks.Create(VideoEncoder.Ffv1, dir.Path, "-y:cam.mkv", new VideoFormat(16, 16, PixelFormat.Mono8, 30)))
             WriteAll(sink, Frames(16, 16, PixelFormat.Mono8, 3));
         Assert.Equal((3L, 16, 16, "gray"), Tools.Probe("file:" + dir.Combine("-y:cam.mkv")));
@@ -233,7 +233,7 @@ public class VideoSinkTests
     [Fact]
     public void MissingFfmpeg_NamesEncoder_AndTheFix()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var e = Assert.Throws<InvalidCaptureArgumentException>(() =>
             VideoSinks.Create(VideoEncoder.Ffv1, dir.Path, "cam.mkv", new VideoFormat(16, 16, PixelFormat.Mono8, 30), ffmpegPath: dir.Combine("no-ffmpeg-here")));
         Assert.Equal("Encoder", e.ParameterName);
@@ -245,7 +245,7 @@ public class VideoSinkTests
     [Fact]
     public void OddSize_ForA420Encoder_NamesEncoder()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var e = Assert.Throws<InvalidCaptureArgumentException>(() =>
             VideoSinks.Create(VideoEncoder.Libx264, dir.Path, "cam.mkv", new VideoFormat(33, 16, PixelFormat.Mono8, 30)));
         Assert.Equal("Encoder", e.ParameterName);
@@ -277,7 +277,7 @@ public class VideoSinkTests
     [RequiresFact("ffmpeg")]
     public void FfmpegDyingMidTake_MakesWriteThrow_WithExitCodeAndLog()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var format = new VideoFormat(640, 480, PixelFormat.Mono8, 30);
         var frame = new byte[640 * 480];
         using var sink = VideoSinks.Create(VideoEncoder.Ffv1, dir.Path, "cam.mkv", format);
@@ -304,7 +304,7 @@ public class VideoSinkTests
     [RequiresFact("ffmpeg")]
     public void Complete_IsBounded_AndKillsAnFfmpegThatDoesNotFinishInTime()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var format = new VideoFormat(640, 480, PixelFormat.Mono8, 30);
         var args = VideoSinks.FfmpegArguments(VideoEncoder.Ffv1, format, dir.Combine("cam.mkv"));
         // A zero wait: ffmpeg cannot have flushed its queue and written the trailer the instant its input closes.
@@ -321,7 +321,7 @@ public class VideoSinkTests
     [RequiresFact("ffmpeg")]
     public void FfmpegRejectingItsArguments_IsReported_WithTheLogTail()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var format = new VideoFormat(64, 48, PixelFormat.Mono8, 30);
         var args = VideoSinks.FfmpegArguments(VideoEncoder.Ffv1, format, dir.Combine("cam.mkv")).Select(a => a == "ffv1" ? "no_such_encoder" : a).ToList();
         using var sink = FfmpegSink.Start("ffmpeg", args, dir.Path, "cam.mkv", format, "ffv1", TimeSpan.FromSeconds(30));

@@ -1,4 +1,4 @@
-namespace PsCamSync.Core.Capture;
+namespace PsCamSync.Core.Concurrency;
 
 /// <summary>
 /// A bounded, lock-free, allocation-free queue for exactly one producer thread and one consumer thread

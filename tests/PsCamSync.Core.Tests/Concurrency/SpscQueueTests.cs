@@ -1,6 +1,6 @@
-using PsCamSync.Core.Capture;
+using PsCamSync.Core.Concurrency;
 
-namespace PsCamSync.Core.Tests.Capture;
+namespace PsCamSync.Core.Tests.Concurrency;
 
 public class SpscQueueTests
 {
