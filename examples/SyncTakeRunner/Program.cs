@@ -68,7 +68,7 @@ try
     }
     Console.Error.WriteLine();
     var manifest = session.Completion.Result;
-    Console.WriteLine($"state {manifest.State}; trigger thread: FIFO {manifest.TriggerThread?.FifoPriority}, wake-up error p50 {manifest.TriggerThread?.WakeErrorP50Us:0.0} µs, p99 {manifest.TriggerThread?.WakeErrorP99Us:0.0} µs, max {manifest.TriggerThread?.WakeErrorMaxUs:0.0} µs");
+    Console.WriteLine($"state {manifest.State}; trigger thread: FIFO {manifest.TriggerThread?.FifoPriority}, wake-up error p50 {manifest.TriggerThread?.WakeErrorP50Us:0.0} µs, p99 {manifest.TriggerThread?.WakeErrorP99Us:0.0} µs, max {manifest.TriggerThread?.WakeErrorMaxUs:0.0} µs, {manifest.TriggerThread?.GarbageCollections} GCs during the take");
     foreach (var f in manifest.Faults) Console.WriteLine($"fault [{f.Source}] {f.Camera}: {f.Message}");
 
     var report = TakeAnalyzer.Analyze(session.TakePath);

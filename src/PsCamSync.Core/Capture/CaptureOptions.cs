@@ -28,7 +28,8 @@ public sealed class CaptureOptions
     public double? ExposureUs { get; init; }
 
     /// <summary>
-    /// A trigger later than this after Tn is skipped and recorded as late, ns; null = a quarter period, at most 2 ms.
+    /// A trigger later than this after Tn is skipped and recorded as late, ns; null = a quarter period (later than that, firing would
+    /// crowd the next trigger). Every trigger time is recorded, so the skew report shows any lateness below it.
     /// </summary>
     public long? LateToleranceNs { get; init; }
 

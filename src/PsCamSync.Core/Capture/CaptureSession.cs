@@ -142,7 +142,7 @@ public sealed class CaptureSession : IRunningTake
         if (first >= end)
             throw new InvalidCaptureArgumentException("StartTime",
                 $"the take scheduled from {SharedTimeline.ToDateTimeOffset(schedule.StartNs):O} ended at {SharedTimeline.ToDateTimeOffset(schedule.TimeOf(end)):O}, before now; give a later -StartTime or use -Lead.");
-        long lateTolerance = options.LateToleranceNs ?? Math.Min(period / 4, 2_000_000);
+        long lateTolerance = options.LateToleranceNs ?? period / 4;
         if (lateTolerance <= 0)
             throw new InvalidCaptureArgumentException("LateTolerance", $"the late tolerance must be positive; got {lateTolerance} ns.");
 
@@ -253,8 +253,11 @@ public sealed class CaptureSession : IRunningTake
     {
         var trigger = new Thread(() =>
         {
-            _manifest.TriggerThread = _timer.ApplyToCurrentThread();
+            var report = _timer.ApplyToCurrentThread();
+            int gcBefore = GC.CollectionCount(0);
             _loop.Run(_cancel.Token);
+            report.GarbageCollections = GC.CollectionCount(0) - gcBefore; // gen0 counts every collection
+            lock (_gate) _manifest.TriggerThread = report;
         })
         { IsBackground = true, Name = $"PsCamSync trigger {Name}", Priority = ThreadPriority.Highest };
         var finalizer = new Thread(() => Finalise(trigger)) { IsBackground = true, Name = $"PsCamSync finaliser {Name}" };

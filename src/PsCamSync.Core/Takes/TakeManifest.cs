@@ -120,4 +120,9 @@ public sealed class TriggerThreadReport
     public double WakeErrorP99Us { get; set; }
     /// <summary>Largest wake-up error, µs.</summary>
     public double WakeErrorMaxUs { get; set; }
+    /// <summary>
+    /// Garbage collections in the process while the trigger thread ran (all generations). A collection suspends
+    /// managed threads, the trigger thread included, so a late trigger during one is the runtime's, not the OS's.
+    /// </summary>
+    public int GarbageCollections { get; set; }
 }
