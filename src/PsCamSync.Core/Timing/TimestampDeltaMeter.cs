@@ -40,6 +40,9 @@ public static class TimestampDeltaMeter
             {
                 latches[c] = TimestampLatchFeatures.Detect(cameras[c].Features)
                     ?? throw new FeatureException("TimestampLatch", "has neither TimestampLatch/TimestampLatchValue nor GevTimestampControlLatch/GevTimestampValue.");
+                // One untimed latch and read first: JIT compilation and cold caches would otherwise widen the first bracket.
+                cameras[c].Features.Execute(latches[c]!.Latch);
+                latches[c]!.ReadNs(cameras[c].Features);
             }
             catch (FeatureException e)
             {

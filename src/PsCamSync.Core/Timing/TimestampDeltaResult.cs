@@ -38,7 +38,7 @@ public sealed record TimestampDeltaSample(string Host, string CameraId, int Roun
 /// <param name="ThresholdNs">The threshold applied, ns.</param>
 /// <param name="Mapping">Timescale mapping used (<see cref="TimescaleMapping.Name"/>).</param>
 /// <param name="MappingSubtractNs">ns subtracted from device times by the mapping.</param>
-/// <param name="Model">Offset and drift fitted over the samples (drift 0 for one sample), or null on error.</param>
+/// <param name="Model">Offset and drift fitted over the samples (drift 0 for one sample; see <see cref="FitModel"/>), or null on error.</param>
 /// <param name="SampleList">Every sample, in order.</param>
 /// <param name="Error">Why the camera could not be measured (a FeatureException's message), or null.</param>
 public sealed record TimestampDeltaResult(
@@ -69,16 +69,12 @@ public sealed record TimestampDeltaResult(
         int n = samples.Count;
         double mean = 0;
         long maxAbs = 0, uncertainty = 0;
-        var host = new long[n];
-        var device = new long[n];
         for (int i = 0; i < n; i++)
         {
             var s = samples[i];
             mean += s.DeltaNs;
             maxAbs = Math.Max(maxAbs, Math.Abs(s.DeltaNs));
             uncertainty = Math.Max(uncertainty, s.UncertaintyNs);
-            host[i] = s.HostMidNs;
-            device[i] = s.DeviceNs;
         }
         mean /= n;
         double ss = 0;
@@ -87,7 +83,24 @@ public sealed record TimestampDeltaResult(
         double sd = n > 1 ? Math.Sqrt(ss / (n - 1)) : 0;
         return new TimestampDeltaResult(samples[0].Host, samples[0].CameraId, maxAbs <= thresholdNs ? PassVerdict : FailVerdict,
             (long)Math.Round(mean), uncertainty, n, mean, sd, maxAbs, thresholdNs, mapping.Name, mapping.SubtractNs,
-            CameraClockModel.Fit(host, device), samples.ToArray(), null);
+            FitModel(samples), samples.ToArray(), null);
+    }
+
+    /// <summary>Largest bracket, as a multiple of the median bracket, that a sample may have to enter the clock model fit.</summary>
+    public const int FitBracketLimit = 4;
+
+    /// <summary>
+    /// Fits the clock model on the samples whose bracket half-width is at most <see cref="FitBracketLimit"/> × the median:
+    /// a thread preempted between the reads around a latch widens that bracket and its error, and one such sample
+    /// would dominate a least-squares drift. The statistics above still use every sample.
+    /// </summary>
+    public static CameraClockModel FitModel(IReadOnlyList<TimestampDeltaSample> samples)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        var widths = samples.Select(s => s.UncertaintyNs).Order().ToArray();
+        long limit = widths.Length == 0 ? 0 : Math.Max(1, widths[widths.Length / 2]) * FitBracketLimit;
+        var kept = samples.Where(s => s.UncertaintyNs <= limit).ToArray();
+        return CameraClockModel.Fit(kept.Select(s => s.HostMidNs).ToArray(), kept.Select(s => s.DeviceNs).ToArray());
     }
 
     /// <summary>The result of a camera that could not be measured.</summary>
