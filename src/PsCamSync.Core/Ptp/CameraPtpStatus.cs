@@ -40,4 +40,10 @@ public sealed record CameraPtpStatus(
 {
     /// <summary>True when the camera has PTP features at all.</summary>
     public bool Supported => Naming != CameraPtpNaming.None;
+
+    /// <summary>The latched parent clockIdentity (the master port's clock) in text form, or null.</summary>
+    public string? ParentIdentity { get; init; }
+
+    /// <summary>True when the camera has no grandmaster feature (GigE Vision legacy) and <see cref="GrandmasterIdentity"/> is its parent's identity.</summary>
+    public bool GrandmasterIsParent { get; init; }
 }

@@ -51,6 +51,8 @@ public sealed partial class SimulatedCamera
         map.Add(F.Command("TimestampLatch", () => _timestampLatchValue = Clock.NowNs()))
            .Add(F.Integer("TimestampLatchValue", () => _timestampLatchValue, unit: "ns"));
 
+        AddPtpFeatures(map);
+
         map.Add(F.Integer("TLParamsLocked", () => _stream is null ? 0 : 1));
         return map;
     }

@@ -136,6 +136,11 @@ public sealed partial class SimulatedCamera : ICamera
     /// (Off, ReadOut) (IEnumeration, locked), TriggerSoftware (ICommand; refused with TriggerMode Off).</item>
     /// <item>Timestamp: TimestampLatch (ICommand) latches the device clock into TimestampLatchValue (IInteger, device ns,
     /// read-only).</item>
+    /// <item>PTP (when <see cref="SimulatedCameraOptions.PtpSupported"/>, the default; model in
+    /// <see cref="SimulatedPtpPort"/>): PtpEnable (IBoolean), PtpStatus (IEnumeration, live: Initializing, Faulty,
+    /// Disabled, Listening, PreMaster, Master, Passive, Uncalibrated, Slave), PtpDataSetLatch (ICommand) latching
+    /// PtpServoStatus (Unknown, Locked), PtpOffsetFromMaster (IInteger, ns), PtpGrandmasterClockID, PtpParentClockID
+    /// and PtpClockID (IInteger: the EUI-64 as a big-endian integer) (all read-only).</item>
     /// <item>Transport layer: TLParamsLocked (IInteger 0/1, read-only).</item>
     /// </list>
     /// </remarks>

@@ -63,6 +63,34 @@ public sealed class SimulatedCameraOptions
     /// </summary>
     public long? ClockReferenceNs { get; set; }
 
+    /// <summary>Longest PTP phase time (<see cref="PtpInitializingSeconds"/>, <see cref="PtpListeningSeconds"/>, <see cref="PtpConvergenceSeconds"/>), s.</summary>
+    public const double MaxPtpPhaseSeconds = 3600;
+    /// <summary>Largest |<see cref="PtpResidualOffsetNs"/>|, ns (1 s).</summary>
+    public const long MaxPtpResidualOffsetNs = 1_000_000_000;
+    /// <summary>The default <see cref="PtpGrandmasterIdentity"/>: EUI-64 70b3d5.fffe.000001 (a fixed, made-up grandmaster).</summary>
+    public const ulong DefaultPtpGrandmasterIdentity = 0x70B3_D5FF_FE00_0001;
+
+    /// <summary>True (default) when the camera has the SFNC PTP features (PtpEnable, PtpStatus, PtpDataSetLatch, ...); false models a camera without PTP (e.g. a USB3 camera).</summary>
+    public bool PtpSupported { get; set; } = true;
+    /// <summary>Time in INITIALIZING after PtpEnable (and in PRE_MASTER before MASTER), s (default 0.05), 0-3600.</summary>
+    public double PtpInitializingSeconds { get; set; } = 0.05;
+    /// <summary>Time in LISTENING (waiting for Announce messages) before a master is chosen, s (default 1), 0-3600.</summary>
+    public double PtpListeningSeconds { get; set; } = 1;
+    /// <summary>Time the servo takes in UNCALIBRATED to bring the device clock onto the master, s (default 3), above 0 and at most 3600.</summary>
+    public double PtpConvergenceSeconds { get; set; } = 3;
+    /// <summary>How the PTP port ends up after LISTENING (default <see cref="SimulatedPtpBehavior.Slave"/>).</summary>
+    public SimulatedPtpBehavior PtpBehavior { get; set; } = SimulatedPtpBehavior.Slave;
+    /// <summary>Device minus master that the servo leaves once locked, ns (default 0), within ±1 s: models a servo that
+    /// reports Locked with an offset above the rig's limit. PtpOffsetFromMaster reports it.</summary>
+    public long PtpResidualOffsetNs { get; set; }
+    /// <summary>
+    /// The master's time minus the shared timeline, ns (default 0). 37 000 000 000 models a grandmaster that serves
+    /// TAI (a PHC grandmaster, ptpTimescale) while the host's CLOCK_REALTIME is UTC: a locked camera then counts TAI.
+    /// </summary>
+    public long PtpMasterOffsetNs { get; set; }
+    /// <summary>grandmasterIdentity the camera reports once it follows a master (default <see cref="DefaultPtpGrandmasterIdentity"/>); set it to the host's grandmaster identity to model a rig in one domain.</summary>
+    public ulong PtpGrandmasterIdentity { get; set; } = DefaultPtpGrandmasterIdentity;
+
     /// <summary>A copy of these options.</summary>
     public SimulatedCameraOptions Clone() => (SimulatedCameraOptions)MemberwiseClone();
 
@@ -90,5 +118,30 @@ public sealed class SimulatedCameraOptions
             throw new InvalidCaptureArgumentException(nameof(ClockDriftPpm), $"the clock drift must be within ±{MaxDriftPpm} ppm; got {ClockDriftPpm}.");
         if (ClockReferenceNs is <= 0)
             throw new InvalidCaptureArgumentException(nameof(ClockReferenceNs), $"the clock reference must be a time on the shared timeline (ns since 1970-01-01 UTC) or null; got {ClockReferenceNs}.");
+        if (!(PtpInitializingSeconds >= 0 && PtpInitializingSeconds <= MaxPtpPhaseSeconds))
+            throw new InvalidCaptureArgumentException(nameof(PtpInitializingSeconds), $"the PTP initializing time must be 0-{MaxPtpPhaseSeconds} s; got {PtpInitializingSeconds}.");
+        if (!(PtpListeningSeconds >= 0 && PtpListeningSeconds <= MaxPtpPhaseSeconds))
+            throw new InvalidCaptureArgumentException(nameof(PtpListeningSeconds), $"the PTP listening time must be 0-{MaxPtpPhaseSeconds} s; got {PtpListeningSeconds}.");
+        if (!(PtpConvergenceSeconds > 0 && PtpConvergenceSeconds <= MaxPtpPhaseSeconds))
+            throw new InvalidCaptureArgumentException(nameof(PtpConvergenceSeconds), $"the PTP convergence time must be above 0 and at most {MaxPtpPhaseSeconds} s; got {PtpConvergenceSeconds}.");
+        if (!Enum.IsDefined(PtpBehavior))
+            throw new InvalidCaptureArgumentException(nameof(PtpBehavior), $"use one of {string.Join(", ", Enum.GetNames<SimulatedPtpBehavior>())}; got {(int)PtpBehavior}.");
+        if (PtpResidualOffsetNs is < -MaxPtpResidualOffsetNs or > MaxPtpResidualOffsetNs)
+            throw new InvalidCaptureArgumentException(nameof(PtpResidualOffsetNs), $"the residual PTP offset must be within ±{MaxPtpResidualOffsetNs} ns; got {PtpResidualOffsetNs}.");
+        if (PtpMasterOffsetNs is < -MaxOffsetNs or > MaxOffsetNs)
+            throw new InvalidCaptureArgumentException(nameof(PtpMasterOffsetNs), $"the master's offset must be within ±{MaxOffsetNs} ns; got {PtpMasterOffsetNs}.");
+        if (PtpGrandmasterIdentity is 0 or ulong.MaxValue)
+            throw new InvalidCaptureArgumentException(nameof(PtpGrandmasterIdentity), "the grandmaster identity must be an EUI-64 other than all zeros or all ones.");
     }
+}
+
+/// <summary>How a simulated camera's PTP port ends up after LISTENING.</summary>
+public enum SimulatedPtpBehavior
+{
+    /// <summary>A better master exists: UNCALIBRATED while the servo converges, then SLAVE with PtpServoStatus Locked.</summary>
+    Slave,
+    /// <summary>No Announce ever arrives (wrong domain, blocked multicast): the port stays in LISTENING.</summary>
+    StuckInListening,
+    /// <summary>The camera wins the best master clock algorithm: PRE_MASTER, then MASTER; its clock runs free and it reports itself as grandmaster.</summary>
+    BecomesMaster,
 }
