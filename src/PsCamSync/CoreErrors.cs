@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using PsCamSync.Core;
+using PsCamSync.Core.Ptp;
 using PsCamSync.Core.Takes;
 
 namespace PsCamSync.Commands;
@@ -10,7 +11,8 @@ internal static class CoreErrors
     /// <summary>
     /// The ErrorCategory of a core exception: bad input → InvalidArgument, unknown camera → ObjectNotFound, camera
     /// fault → DeviceError, take folder → <paramref name="takeFolderCategory"/> (WriteError or ReadError by call site),
-    /// feature → InvalidOperation.
+    /// feature → InvalidOperation; ptp4l: unreachable → ResourceUnavailable, no answer → OperationTimeout, malformed answer →
+    /// InvalidData, management error status → InvalidOperation.
     /// </summary>
     public static ErrorCategory Category(PsCamSyncException e, ErrorCategory takeFolderCategory) => e switch
     {
@@ -19,6 +21,10 @@ internal static class CoreErrors
         CameraException => ErrorCategory.DeviceError,
         TakeFolderException => takeFolderCategory,
         FeatureException => ErrorCategory.InvalidOperation,
+        PtpDaemonUnreachableException => ErrorCategory.ResourceUnavailable,
+        PtpManagementTimeoutException => ErrorCategory.OperationTimeout,
+        PtpMessageFormatException => ErrorCategory.InvalidData,
+        PtpManagementErrorException => ErrorCategory.InvalidOperation,
         _ => ErrorCategory.NotSpecified,
     };
 
@@ -30,6 +36,8 @@ internal static class CoreErrors
         CameraException c => c.CameraId,
         TakeFolderException t => t.Path,
         FeatureException f => f.FeatureName,
+        PtpDaemonUnreachableException u => u.SocketPath,
+        PtpManagementTimeoutException t => t.SocketPath,
         _ => null,
     };
 

@@ -1,0 +1,81 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
+<#
+  Shoot readiness: run before a shoot. Asks every host of the rig, at once, whether its PTP clock and its cameras
+  are locked to one grandmaster (Test-PtpSync), and fails with the hints of the host that is not ready.
+
+    $rig = New-PSSession -HostName cam-host-1, cam-host-2, cam-host-3 -UserName root
+    $c = New-PesterContainer -Path ./examples/shoot-readiness.Tests.ps1 -Data @{ Session = $rig; MaxOffset = 0.0001 }
+    Invoke-Pester -Container $c -Output Detailed
+
+  Parameters (all optional):
+    Session     PSSessions of the hosts (default: $global:RigSessions; none = this machine only)
+    SocketPath  ptp4l's uds_address on the hosts (default /var/run/ptp4l)
+    Timeout     seconds each host waits for convergence (default 45)
+    MaxOffset   largest |offsetFromMaster| in seconds (default 0.0001 = 100 us)
+    Cameras     $true to also check (and enable PTP on) every camera each host's Get-SyncCamera finds
+  The module must be installed (or the path in ModulePath importable) on every host.
+#>
+param(
+    [System.Management.Automation.Runspaces.PSSession[]] $Session = $global:RigSessions,
+    [string] $SocketPath = '/var/run/ptp4l',
+    [double] $Timeout = 45,
+    [double] $MaxOffset = 0.0001,
+    [bool] $Cameras = $false,
+    [string] $ModulePath = 'PsCamSync'
+)
+
+BeforeAll {
+    $check = {
+        param($ModulePath, $SocketPath, $Timeout, $MaxOffset, $Cameras)
+        Import-Module $ModulePath -ErrorAction Stop
+        if ($Cameras) {
+            Get-SyncCamera | Test-PtpSync -SocketPath $SocketPath -Timeout $Timeout -MaxOffset $MaxOffset -ErrorAction SilentlyContinue
+        } else {
+            Test-PtpSync -SocketPath $SocketPath -Timeout $Timeout -MaxOffset $MaxOffset -ErrorAction SilentlyContinue
+        }
+    }
+    $arguments = $ModulePath, $SocketPath, $Timeout, $MaxOffset, $Cameras
+    # All hosts wait in parallel: the whole check takes one -Timeout, not one per host.
+    $script:results = if ($Session) {
+        @(Invoke-Command -Session $Session -ScriptBlock $check -ArgumentList $arguments)
+    } else {
+        @(& $check @arguments)
+    }
+    function script:Explain($r) { "host $($r.Host): $($r.Verdict): $(($r.Hints | Select-Object -First 3) -join ' / ')" }
+}
+
+Describe 'Shoot readiness' {
+    It 'every host answered' {
+        $expected = if ($Session) { @($Session).Count } else { 1 }
+        $script:results.Count | Should -Be $expected -Because "each host writes one Test-PtpSync result; missing: $((@($Session.ComputerName) | Where-Object { $_ -notin $script:results.PSComputerName }) -join ', ')"
+    }
+
+    It 'ptp4l is reachable on every host' {
+        foreach ($r in $script:results) {
+            $r.Verdict | Should -Not -Be 'Error' -Because (Explain $r)
+        }
+    }
+
+    It 'every host (and its cameras) is Ready' {
+        foreach ($r in $script:results) {
+            ($r.Verdict -eq 'Ready') | Should -BeTrue -Because (Explain $r)
+        }
+    }
+
+    It 'all hosts follow one grandmaster' {
+        $byGm = $script:results | Where-Object GrandmasterIdentity | Group-Object GrandmasterIdentity
+        $text = ($byGm | ForEach-Object { "$($_.Name) <- $($_.Group.Host -join ', ')" }) -join '; '
+        @($byGm).Count | Should -Be 1 -Because "grandmasters seen: $text. Put all hosts on one PTP domain and segment"
+    }
+
+    It 'exactly one host or an external clock is the grandmaster' {
+        $masters = @($script:results | Where-Object Role -eq 'Grandmaster')
+        $masters.Count | Should -BeLessOrEqual 1 -Because "hosts claiming grandmaster: $($masters.Host -join ', '). Keep one (lowest priority1), set slaveOnly 1 on the others"
+    }
+
+    It 'every offset is within the limit' {
+        foreach ($r in $script:results) {
+            [math]::Abs($r.OffsetFromMasterNs) | Should -BeLessOrEqual ($MaxOffset * 1e9) -Because "host $($r.Host) is $($r.OffsetFromMasterNs) ns off its master"
+        }
+    }
+}
