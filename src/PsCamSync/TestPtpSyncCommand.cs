@@ -93,10 +93,6 @@ public sealed class TestPtpSyncCommand : PsCamSyncCmdlet
         {
             ThrowCoreError(e, "PtpSyncArgumentInvalid");
         }
-        if (requests.Count > 0 && (CameraPtpAccess.Read is null || CameraPtpAccess.Enable is null))
-            ThrowTerminatingError(new ErrorRecord(new PsCamSyncException(
-                "This build of PsCamSync cannot read camera PTP features yet: run Test-PtpSync without -CameraId to check the host."),
-                "PtpSyncCameraPtpUnavailable", ErrorCategory.NotImplemented, null));
 
         string host = Environment.MachineName;
         var cameras = new List<(string Id, ICamera? Camera, PsCamSyncException? OpenError)>();
@@ -152,13 +148,13 @@ public sealed class TestPtpSyncCommand : PsCamSyncCmdlet
                 continue;
             try
             {
-                var status = CameraPtpAccess.Read!(camera, host);
+                var status = CameraPtp.Read(camera, host);
                 if (!status.Supported)
                     WriteVerbose($"Camera '{id}' has no PTP features: N/A, it does not block the verdict.");
                 else if (status.Enabled)
                     WriteVerbose($"Camera '{id}': PTP is on ({status.Naming}), state {status.PortState}.");
                 else if (ShouldProcess(id, "Enable PTP"))
-                    CameraPtpAccess.Enable!(camera);
+                    CameraPtp.Enable(camera);
             }
             catch (PsCamSyncException e)
             {
@@ -171,7 +167,7 @@ public sealed class TestPtpSyncCommand : PsCamSyncCmdlet
     private static Func<CameraPtpStatus> Reader((string Id, ICamera? Camera, PsCamSyncException? OpenError) c, string host)
     {
         if (c.Camera is { } camera)
-            return () => CameraPtpAccess.Read!(camera, host);
+            return () => CameraPtp.Read(camera, host);
         var error = c.OpenError ?? new CameraNotFoundException(c.Id, $"camera '{c.Id}' could not be opened.");
         return () => throw error;
     }
