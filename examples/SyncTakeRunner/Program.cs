@@ -73,13 +73,13 @@ try
 
     var report = TakeAnalyzer.Analyze(session.TakePath);
     Console.WriteLine();
-    Console.WriteLine($"{"Camera",-14} {"Expected",8} {"Captured",8} {"Missing",8} {"Late",6} {"Incompl",7} {"Interval ms",12} {"SD µs",8} {"DevOffset ms",13}");
+    Console.WriteLine($"{"Camera",-14} {"Expected",8} {"Captured",8} {"Missing",8} {"Late",6} {"Incompl",7} {"Interval ms",12} {"SD µs",8} {"DevOffset ms",13} {"Exposed after Tn µs",19}");
     foreach (var c in report.Cameras)
-        Console.WriteLine($"{c.CameraId,-14} {c.Expected,8} {c.Captured,8} {c.Missing,8} {c.Late,6} {c.Incomplete,7} {c.IntervalMeanNs / 1e6,12:0.0000} {c.IntervalStdDevNs / 1e3,8:0.0} {c.DeviceOffsetMeanNs / 1e6,13:0.000}");
+        Console.WriteLine($"{c.CameraId,-14} {c.Expected,8} {c.Captured,8} {c.Missing,8} {c.Late,6} {c.Incomplete,7} {c.IntervalMeanNs / 1e6,12:0.0000} {c.IntervalStdDevNs / 1e3,8:0.0} {c.DeviceOffsetMeanNs / 1e6,13:0.000} {(c.MappedOffsetMeanNs is double m ? (m / 1e3).ToString("0.0") : "n/a"),19}");
     Console.WriteLine();
     Console.WriteLine($"frame sets complete: {report.CompleteFrameSets}/{report.ExpectedFrameSets} (matched by {report.MatchedBy})");
-    foreach (var s in new[] { report.ScheduledSkew, report.TriggerSkew, report.DeviceSkew })
-        Console.WriteLine($"{s.Kind,-10} skew  p50 {s.P50Ns / 1e3,10:0.0} µs   p99 {s.P99Ns / 1e3,10:0.0} µs   max {s.MaxNs / 1e3,10:0.0} µs   ({s.FrameSets} sets)");
+    foreach (var s in new[] { report.ScheduledSkew, report.TriggerSkew, report.DeviceSkew, report.MappedDeviceSkew })
+        Console.WriteLine($"{s.Kind,-12} skew  p50 {s.P50Ns / 1e3,10:0.0} µs   p99 {s.P99Ns / 1e3,10:0.0} µs   max {s.MaxNs / 1e3,10:0.0} µs   ({s.FrameSets} sets)");
     return manifest.State == TakeState.Completed ? 0 : 1;
 }
 catch (PsCamSyncException e)

@@ -10,11 +10,16 @@ internal static class CameraStatistics
     {
         var counts = new FrameCounts { Expected = Math.Max(0, camera.EndIndex - camera.FirstIndex) };
         var offset = new Moments();
+        var mapped = new Moments();
         foreach (var row in camera.Rows)
         {
             counts.Add(row.Status);
             if (row.Status is (FrameStatus.Captured or FrameStatus.Incomplete) && row.DeviceTimestampNs != 0)
+            {
                 offset.Add(row.DeviceTimestampNs - row.ScheduledNs);
+                if (camera.Info.ClockModel is not null)
+                    mapped.Add(TakeAnalyzer.MappedDeviceNs(camera, row) - row.ScheduledNs);
+            }
         }
 
         var byIndex = FrameSetMatcher.RowsByIndex(camera, faults: null);
@@ -36,6 +41,7 @@ internal static class CameraStatistics
             IntervalStdDevNs = intervals.PopulationStdDev,
             IntervalCount = intervals.Count,
             DeviceOffsetMeanNs = offset.Mean,
+            MappedOffsetMeanNs = camera.Info.ClockModel is null ? null : mapped.Mean,
         };
     }
 

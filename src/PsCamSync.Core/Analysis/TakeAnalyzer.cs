@@ -77,6 +77,7 @@ public static class TakeAnalyzer
             ScheduledSkew = Skew("Scheduled", sets, cameras, static r => r.ScheduledNs),
             TriggerSkew = Skew("Trigger", sets, cameras, static r => r.TriggerNs),
             DeviceSkew = Skew("Device", sets, cameras, static r => r.DeviceTimestampNs),
+            MappedDeviceSkew = Skew("MappedDevice", sets, cameras, static (c, r) => MappedDeviceNs(c, r)),
             Faults = faults,
         };
     }
@@ -100,8 +101,15 @@ public static class TakeAnalyzer
         return true;
     }
 
+    /// <summary>A frame's exposure start on the shared timeline through the camera's clock model; 0 without one.</summary>
+    internal static long MappedDeviceNs(CameraData camera, FrameRecord row) =>
+        camera.Info.ClockModel is { } model && row.DeviceTimestampNs != 0 ? model.ToHost(row.DeviceTimestampNs) : 0;
+
+    private static SkewStatistics Skew(string kind, List<FrameSet> sets, IReadOnlyList<CameraData> cameras, Func<FrameRecord, long> value) =>
+        Skew(kind, sets, cameras, (_, r) => value(r));
+
     /// <summary>max − min of <paramref name="value"/> over the set's cameras with a non-zero value, for sets with two or more.</summary>
-    private static SkewStatistics Skew(string kind, List<FrameSet> sets, IReadOnlyList<CameraData> cameras, Func<FrameRecord, long> value)
+    private static SkewStatistics Skew(string kind, List<FrameSet> sets, IReadOnlyList<CameraData> cameras, Func<CameraData, FrameRecord, long> value)
     {
         var skews = new List<long>(sets.Count);
         foreach (var set in sets)
@@ -112,7 +120,7 @@ public static class TakeAnalyzer
             {
                 if (set.Rows[c] < 0)
                     continue;
-                long v = value(cameras[c].Rows[set.Rows[c]]);
+                long v = value(cameras[c], cameras[c].Rows[set.Rows[c]]);
                 if (v == 0)
                     continue;
                 count++;

@@ -54,6 +54,11 @@ public sealed class CameraReport
     /// the camera clock's apparent offset plus its trigger-to-exposure latency. 0 without such frames.
     /// </summary>
     public double DeviceOffsetMeanNs { get; init; }
+    /// <summary>
+    /// Mean of (exposure start mapped onto the shared timeline by the camera's recorded clock model − scheduled time)
+    /// over the same frames, ns: when the camera really exposed, relative to Tn. Null without a clock model.
+    /// </summary>
+    public double? MappedOffsetMeanNs { get; init; }
 }
 
 /// <summary>The analysis of one take folder.</summary>
@@ -77,8 +82,13 @@ public sealed class TakeReport
     public SkewStatistics ScheduledSkew { get; init; } = new();
     /// <summary>Skew of trigger issue times.</summary>
     public SkewStatistics TriggerSkew { get; init; } = new();
-    /// <summary>Skew of device timestamps.</summary>
+    /// <summary>Skew of device timestamps, raw (each on its own camera clock).</summary>
     public SkewStatistics DeviceSkew { get; init; } = new();
+    /// <summary>
+    /// Skew of exposure starts on the shared timeline: device timestamps mapped through each camera's recorded clock
+    /// model (cameras without one take no part). The closest measure of whether the frames line up.
+    /// </summary>
+    public SkewStatistics MappedDeviceSkew { get; init; } = new();
     /// <summary>
     /// Faults recorded in the take manifests, then problems the analysis found (a take still Recording, a torn last row,
     /// slots without a row, counts that disagree), each prefixed with host and take.

@@ -33,6 +33,12 @@ public sealed class CaptureOptions
     /// </summary>
     public long? LateToleranceNs { get; init; }
 
+    /// <summary>
+    /// Timestamp-latch samples per camera taken just before the take to fit its clock model (recorded in take.json and
+    /// used by the analysis to map device timestamps onto the shared timeline); 0 skips it. Default 10, 2 ms apart.
+    /// </summary>
+    public int ClockModelSamples { get; init; } = 10;
+
     /// <summary>What the trigger thread asks of the OS.</summary>
     public TriggerTimerOptions Timer { get; init; } = new();
 

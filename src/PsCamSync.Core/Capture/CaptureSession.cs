@@ -43,6 +43,7 @@ public sealed class CaptureSession : IRunningTake
     private readonly WakeErrorStatistics _wakeErrors;
     private readonly CancellationTokenSource _cancel = new();
     private readonly TaskCompletionSource<TakeManifest> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TimestampDeltaResult[]? _clockStart; // latches before the take, per camera (null: not measured)
     private volatile bool _stoppedEarly;
     private volatile bool _finished;
 
@@ -136,6 +137,11 @@ public sealed class CaptureSession : IRunningTake
                     $"camera '{camera.Info.Id}' needs {busyNs / 1000.0} µs between triggers (exposure + readout), so it follows at most {1e9 / busyNs:0.#} Hz; give a lower -FrameRate or a shorter -Exposure.");
         }
 
+        if (options.ClockModelSamples < 0)
+            throw new InvalidCaptureArgumentException("ClockModelSamples", $"give 0 (no clock model) or a positive number of samples; got {options.ClockModelSamples}.");
+        var clocks = options.ClockModelSamples == 0 ? null
+            : TimestampDeltaMeter.Measure(Environment.MachineName, cameras, TakeClockModels.Options(options.ClockModelSamples));
+
         long now = SharedTimeline.NowNs();
         long first = schedule.FirstIndexAtOrAfter(now + JoinMarginNs);
         long end = schedule.EndIndex;
@@ -168,9 +174,11 @@ public sealed class CaptureSession : IRunningTake
         int slotCapacity = (int)Math.Clamp(2 * (frameTimeout / period + depth) + 64, 256, 1 << 20);
         var stems = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         CaptureSession? session = null;
-        foreach (var camera in cameras)
+        for (int i = 0; i < cameras.Count; i++)
         {
+            var camera = cameras[i];
             var info = camera.Info;
+            var clock = clocks?[i];
             string stem = TakeFolder.FileStem(info.Id);
             for (int k = 2; !stems.Add(stem); k++) stem = $"{TakeFolder.FileStem(info.Id)}-{k}";
             string videoFile = stem + VideoSinks.Extension(options.Encoder);
@@ -199,10 +207,13 @@ public sealed class CaptureSession : IRunningTake
                 FramesFile = framesFile,
                 Encoder = sink.EncoderName,
                 RingFrames = depth,
+                ClockModel = clock is null ? null : TakeClockModels.Fit(clock.SampleList),
+                ClockModelNote = clock is null ? "not measured (ClockModelSamples 0)" : TakeClockModels.Note(clock, null, TakeClockModels.Fit(clock.SampleList)),
             });
         }
 
         session = new CaptureSession(options, takePath, name, pipelines.ToArray(), manifest, first, end, lateTolerance);
+        session._clockStart = clocks;
         TakeFolder.WriteManifest(takePath, manifest);
         foreach (var p in pipelines)
         {
@@ -278,6 +289,7 @@ public sealed class CaptureSession : IRunningTake
             }
             long first = _manifest.FirstFrameIndex, end = _loop.EndIndex;
             foreach (var p in _pipelines) p.Complete(end - first);
+            FitClockModels();
             lock (_gate)
             {
                 _manifest.EndFrameIndex = end;
@@ -314,6 +326,28 @@ public sealed class CaptureSession : IRunningTake
             }
             _finished = true;
             _done.TrySetResult(_manifest);
+        }
+    }
+
+    /// <summary>Latches every camera again now the take is over and fits each clock model over the whole take span.</summary>
+    private void FitClockModels()
+    {
+        if (_clockStart is null)
+            return;
+        var cameras = _pipelines.Select(p => p.Camera).ToList();
+        var after = TimestampDeltaMeter.Measure(Environment.MachineName, cameras, TakeClockModels.Options(_options.ClockModelSamples));
+        lock (_gate)
+        {
+            for (int i = 0; i < cameras.Count; i++)
+            {
+                var start = _clockStart[i];
+                if (start.Model is null)
+                    continue;
+                var end = after[i].Model is null ? null : after[i];
+                var model = TakeClockModels.Fit(end is null ? start.SampleList : [.. start.SampleList, .. end.SampleList]);
+                _manifest.Cameras[i].ClockModel = model;
+                _manifest.Cameras[i].ClockModelNote = TakeClockModels.Note(start, after[i], model);
+            }
         }
     }
 

@@ -84,6 +84,14 @@ public sealed class TakeCamera
     public int RingFrames { get; set; }
     /// <summary>Frame accounting; complete once the take is finalised.</summary>
     public FrameCounts Counts { get; set; } = new();
+    /// <summary>
+    /// The camera clock against the shared timeline (offset and drift), fitted by least squares over timestamp latches
+    /// just before the take; maps device timestamps onto the shared timeline (<see cref="Timing.CameraClockModel.ToHost"/>).
+    /// Null when the camera has no timestamp latch.
+    /// </summary>
+    public Timing.CameraClockModel? ClockModel { get; set; }
+    /// <summary>How <see cref="ClockModel"/> was measured, or why there is none.</summary>
+    public string? ClockModelNote { get; set; }
 }
 
 /// <summary>A fault recorded in a take; nothing captured before it is lost.</summary>

@@ -104,6 +104,19 @@ public class SimulatedTakeTests
             - Enumerable.Range(0, 3).Select(k => SimulatedBackend.DefaultOptions(k).ClockOffsetNs).Min();
         // Median device skew = the offset spread, give or take the median trigger skew and drift (≤ 500 µs).
         Assert.InRange(report.DeviceSkew.P50Ns, offsetSpread - 500_000, offsetSpread + 500_000);
+
+        // Each camera's clock model, latched before the take, recovers its offset; mapped through it, exposures line up
+        // on the shared timeline to within the trigger skew, and start the trigger latency (10 µs) after Tn.
+        for (int k = 0; k < 3; k++)
+        {
+            var model = manifest.Cameras[k].ClockModel;
+            Assert.True(model is not null, manifest.Cameras[k].ClockModelNote);
+            Assert.InRange(model!.OffsetNs, SimulatedBackend.DefaultOptions(k).ClockOffsetNs - 100_000, SimulatedBackend.DefaultOptions(k).ClockOffsetNs + 100_000);
+            Assert.InRange(report.Cameras[k].MappedOffsetMeanNs!.Value, 0, 500_000);
+        }
+        Assert.Equal(300, report.MappedDeviceSkew.FrameSets);
+        Assert.InRange(report.MappedDeviceSkew.P50Ns, 0, 200_000);
+        Assert.True(report.MappedDeviceSkew.P50Ns < report.DeviceSkew.P50Ns / 10);
     }
 
     [Fact]
