@@ -17,7 +17,7 @@
     FormatsToProcess     = @('module/PsCamSync.format.ps1xml')
     TypesToProcess       = @('module/PsCamSync.types.ps1xml')
 
-    CmdletsToExport      = @('Get-SyncCamera', 'Start-SyncCapture', 'Stop-SyncCapture', 'Measure-SyncTake', 'Test-PtpSync')
+    CmdletsToExport      = @('Get-SyncCamera', 'Start-SyncCapture', 'Stop-SyncCapture', 'Measure-SyncTake', 'Test-PtpSync', 'Get-CameraTimestampDelta')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()
@@ -25,7 +25,7 @@
     PrivateData          = @{
         PSData = @{
             Tags         = @('camera', 'video', 'capture', 'synchronization', 'PTP', 'GenICam', 'GigEVision', 'Linux')
-            ReleaseNotes = 'First release: Get-SyncCamera, Start-SyncCapture, Stop-SyncCapture, Measure-SyncTake, Test-PtpSync.'
+            ReleaseNotes = 'First release: Get-SyncCamera, Start-SyncCapture, Stop-SyncCapture, Measure-SyncTake, Test-PtpSync, Get-CameraTimestampDelta.'
         }
     }
 }

@@ -12,7 +12,10 @@
     SocketPath  ptp4l's uds_address on the hosts (default /var/run/ptp4l)
     Timeout     seconds each host waits for convergence (default 45)
     MaxOffset   largest |offsetFromMaster| in seconds (default 0.0001 = 100 us)
-    Cameras     $true to also check (and enable PTP on) every camera each host's Get-SyncCamera finds
+    Cameras     $true to also check (and enable PTP on) every camera each host's Get-SyncCamera finds, and then
+                measure each camera's timestamp against its host's clock (Get-CameraTimestampDelta)
+    Threshold   largest |camera - host| timestamp delta in seconds (default 0.003 = 3 ms)
+    Samples     latch rounds per camera for the delta (default 10)
   The module must be installed (or the path in ModulePath importable) on every host.
 #>
 param(
@@ -21,25 +24,40 @@ param(
     [double] $Timeout = 45,
     [double] $MaxOffset = 0.0001,
     [bool] $Cameras = $false,
+    [double] $Threshold = 0.003,
+    [int] $Samples = 10,
     [string] $ModulePath = 'PsCamSync'
 )
 
 BeforeAll {
     $check = {
-        param($ModulePath, $SocketPath, $Timeout, $MaxOffset, $Cameras)
+        param($ModulePath, $SocketPath, $Timeout, $MaxOffset, $Cameras, $Threshold, $Samples)
         Import-Module $ModulePath -ErrorAction Stop
         if ($Cameras) {
-            Get-SyncCamera | Test-PtpSync -SocketPath $SocketPath -Timeout $Timeout -MaxOffset $MaxOffset -ErrorAction SilentlyContinue
+            $found = @(Get-SyncCamera)
+            $found | Test-PtpSync -SocketPath $SocketPath -Timeout $Timeout -MaxOffset $MaxOffset -ErrorAction SilentlyContinue
+            # After convergence: what the frames will carry, camera clock against host clock.
+            if ($found) {
+                $found | Get-CameraTimestampDelta -SocketPath $SocketPath -Threshold $Threshold -Samples $Samples -ErrorAction SilentlyContinue
+            }
         } else {
             Test-PtpSync -SocketPath $SocketPath -Timeout $Timeout -MaxOffset $MaxOffset -ErrorAction SilentlyContinue
         }
     }
-    $arguments = $ModulePath, $SocketPath, $Timeout, $MaxOffset, $Cameras
+    $arguments = $ModulePath, $SocketPath, $Timeout, $MaxOffset, $Cameras, $Threshold, $Samples
     # All hosts wait in parallel: the whole check takes one -Timeout, not one per host.
-    $script:results = if ($Session) {
+    $all = if ($Session) {
         @(Invoke-Command -Session $Session -ScriptBlock $check -ArgumentList $arguments)
     } else {
         @(& $check @arguments)
+    }
+    # Deserialized objects keep their type name with a 'Deserialized.' prefix.
+    $script:results = @($all | Where-Object { $_.PSObject.TypeNames -match 'PtpSyncResult$' })
+    $script:deltas = @($all | Where-Object { $_.PSObject.TypeNames -match 'TimestampDeltaResult$' })
+    function script:ExplainDelta($d) {
+        if ($d.Verdict -eq 'Error') { return "host $($d.Host), camera $($d.CameraId): could not be measured: $($d.Error)" }
+        "host $($d.Host), camera $($d.CameraId): its clock is {0:N3} ms off the host's (max {1:N3} ms over {2} samples, mapping {3}); limit {4:N3} ms. Check that the camera is a PTP slave of the host's grandmaster (Test-PtpSync -Verbose), or that its clock model is used" -f `
+            ($d.DeltaNs / 1e6), ($d.MaxAbsDeltaNs / 1e6), $d.Samples, $d.Mapping, ($d.ThresholdNs / 1e6)
     }
     function script:Explain($r) { "host $($r.Host): $($r.Verdict): $(($r.Hints | Select-Object -First 3) -join ' / ')" }
 }
@@ -76,6 +94,12 @@ Describe 'Shoot readiness' {
     It 'every offset is within the limit' {
         foreach ($r in $script:results) {
             [math]::Abs($r.OffsetFromMasterNs) | Should -BeLessOrEqual ($MaxOffset * 1e9) -Because "host $($r.Host) is $($r.OffsetFromMasterNs) ns off its master"
+        }
+    }
+
+    It 'every camera timestamp agrees with its host clock' -Skip:(-not $Cameras) {
+        foreach ($d in $script:deltas) {
+            $d.Verdict | Should -Be 'Pass' -Because (ExplainDelta $d)
         }
     }
 }

@@ -20,12 +20,12 @@ AfterAll {
 }
 
 Describe 'The module' -Tag CI {
-    It 'exports exactly the four cmdlets' {
+    It 'exports exactly the six cmdlets' {
         (Get-Command -Module PsCamSync).Name | Sort-Object |
-            Should -Be @('Get-SyncCamera', 'Measure-SyncTake', 'Start-SyncCapture', 'Stop-SyncCapture')
+            Should -Be @('Get-CameraTimestampDelta', 'Get-SyncCamera', 'Measure-SyncTake', 'Start-SyncCapture', 'Stop-SyncCapture', 'Test-PtpSync')
     }
 
-    It 'has written help for <_>' -ForEach @('Get-SyncCamera', 'Start-SyncCapture', 'Stop-SyncCapture', 'Measure-SyncTake') {
+    It 'has written help for <_>' -ForEach @('Get-SyncCamera', 'Start-SyncCapture', 'Stop-SyncCapture', 'Measure-SyncTake', 'Test-PtpSync', 'Get-CameraTimestampDelta') {
         $help = Get-Help $_ -Full
         $help.description | Should -Not -BeNullOrEmpty   # empty when PowerShell falls back to the syntax
         $help.examples.example | Should -Not -BeNullOrEmpty
@@ -68,6 +68,67 @@ Describe 'Get-SyncCamera' -Tag CI {
         $line = 'Get-SyncCamera -Backend Sim'
         (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText |
             Should -Contain 'Simulated'
+    }
+}
+
+Describe 'Get-CameraTimestampDelta' -Tag CI {
+    # Simulated camera sim-k runs k x 1.5 ms ahead of the host clock until PTP is enabled on it (and drifts a few ppm).
+    BeforeAll {
+        # A -SocketPath where no ptp4l listens: the timescale cannot be read, which must be said (a warning), not hidden.
+        $script:deltas = @(Get-SyncCamera -Simulated 2 |
+            Get-CameraTimestampDelta -Samples 5 -Interval 0.01 -SocketPath (Join-Path $Takes 'no-ptp4l') -WarningVariable warned -WarningAction SilentlyContinue)
+        $script:deltaWarnings = @($warned)
+    }
+
+    It 'writes one result per piped camera, in order, Host and CameraId first' {
+        $deltas.Count | Should -Be 2
+        $deltas.CameraId | Should -Be @('sim-0', 'sim-1')
+        $deltas.Host | Should -Be @([Environment]::MachineName, [Environment]::MachineName)
+        $deltas[0].PSObject.Properties.Name[0..1] | Should -Be @('Host', 'CameraId')
+        $deltas[0].PSObject.TypeNames[0] | Should -Be 'PsCamSync.Core.Timing.TimestampDeltaResult'
+    }
+
+    It 'recovers the simulated offset of <Id> (<OffsetMs> ms) within 0.2 ms and passes 3 ms' -ForEach @(
+        @{ Index = 0; Id = 'sim-0'; OffsetMs = 0.0 }
+        @{ Index = 1; Id = 'sim-1'; OffsetMs = 1.5 }
+    ) {
+        $r = $deltas[$Index]
+        $r.Verdict | Should -Be 'Pass'
+        $r.Samples | Should -Be 5
+        $r.DeltaNs / 1e6 | Should -BeGreaterThan ($OffsetMs - 0.2) -Because "$Id is $OffsetMs ms ahead of the host"
+        $r.DeltaNs / 1e6 | Should -BeLessThan ($OffsetMs + 0.2) -Because "$Id is $OffsetMs ms ahead of the host"
+        $r.UncertaintyNs | Should -BeLessThan 200000
+        $r.Model.SampleCount | Should -BeGreaterThan 1
+        $r.Mapping | Should -Be 'Identity'
+    }
+
+    It 'fails a threshold below the offset' {
+        $r = Get-CameraTimestampDelta -CameraId sim-1 -Backend Simulated -Threshold 0.001 -WarningAction SilentlyContinue
+        $r.Verdict | Should -Be 'Fail'
+        $r.ThresholdNs | Should -Be 1000000
+    }
+
+    It 'says when ptp4l cannot be read, instead of choosing the mapping silently' {
+        $deltaWarnings | Should -Not -BeNullOrEmpty
+        "$deltaWarnings" | Should -Match 'could not be read'
+    }
+
+    It 'reports an unknown camera as an Error result and a non-terminating error' {
+        $r = @(Get-CameraTimestampDelta -CameraId sim-0, nope-9 -Backend Simulated -ErrorVariable err -ErrorAction SilentlyContinue -WarningAction SilentlyContinue)
+        $r.Verdict | Should -Be @('Pass', 'Error')
+        $err.Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'TimestampDeltaCameraOpenFailed*'
+    }
+
+    It 'rejects a negative threshold, naming -Threshold' {
+        $err = { Get-CameraTimestampDelta -CameraId sim-0 -Threshold -1 -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'TimestampDeltaArgumentInvalid*'
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err.Exception.ParameterName | Should -Be 'Threshold'
+    }
+
+    It 'formats as a table grouped by host' {
+        $deltas | Format-Table | Out-String | Should -Match 'Delta \(ms\)'
     }
 }
 

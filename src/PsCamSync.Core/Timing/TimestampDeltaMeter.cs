@@ -17,10 +17,12 @@ public static class TimestampDeltaMeter
     /// <param name="options">Samples, threshold, interval (validated here).</param>
     /// <param name="mappingFor">Timescale mapping per camera (see <see cref="TimescaleMapping.For"/>); null = Identity for all.</param>
     /// <param name="cancel">Stops between rounds with OperationCanceledException.</param>
+    /// <param name="roundCompleted">Called on the calling thread after each latch round with the number of rounds done
+    /// (1..Samples), between rounds, never inside a latch bracket (e.g. for Write-Progress); null for none.</param>
     /// <returns>One result per camera, in the order given.</returns>
     /// <exception cref="InvalidCaptureArgumentException">Bad options (Samples, Threshold, Interval).</exception>
     public static TimestampDeltaResult[] Measure(string host, IReadOnlyList<ICamera> cameras, TimestampDeltaOptions options,
-        Func<ICamera, TimescaleMapping>? mappingFor = null, CancellationToken cancel = default)
+        Func<ICamera, TimescaleMapping>? mappingFor = null, CancellationToken cancel = default, Action<int>? roundCompleted = null)
     {
         ArgumentNullException.ThrowIfNull(cameras);
         ArgumentNullException.ThrowIfNull(options);
@@ -88,6 +90,7 @@ public static class TimestampDeltaMeter
                     errors[c] = $"{ids[c]}: {e.Message}";
                 }
             }
+            roundCompleted?.Invoke(round + 1);
         }
 
         var results = new TimestampDeltaResult[count];
