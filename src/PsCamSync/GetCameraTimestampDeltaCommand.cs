@@ -82,10 +82,10 @@ public sealed class GetCameraTimestampDeltaCommand : PsCamSyncCmdlet
         }
 
         string host = Environment.MachineName;
-        var slots = new List<(string Id, ICamera? Camera, PsCamSyncException? OpenError)>();
+        // A camera that cannot be opened keeps its place in the output as an Error result.
+        var slots = OpenCameras(requests, "TimestampDeltaCameraOpenFailed");
         try
         {
-            OpenCameras(requests, slots);
             var cameras = slots.Where(s => s.Camera is not null).Select(s => s.Camera!).ToList();
             var plan = TimestampDeltaPlan.Prepare(host, cameras, SocketPath);
             foreach (var note in plan.Notes)
@@ -104,27 +104,7 @@ public sealed class GetCameraTimestampDeltaCommand : PsCamSyncCmdlet
         }
         finally
         {
-            foreach (var (_, camera, _) in slots)
-                camera?.Dispose();
-        }
-    }
-
-    private void OpenCameras(IReadOnlyList<CameraRequest> requests, List<(string, ICamera?, PsCamSyncException?)> slots)
-    {
-        int simulated = CameraSelection.SimulatedCountFor(requests);
-        var backends = CameraBackends.Names.Select(n => CameraBackends.Create(n, simulated)).ToList();
-        foreach (var request in requests)
-        {
-            try
-            {
-                WriteVerbose($"Opening camera '{request.Id}'{(request.Backend is null ? "" : " on " + request.Backend)}.");
-                slots.Add((request.Id, CameraBackends.Open(request.Id, request.Backend, backends), null));
-            }
-            catch (PsCamSyncException e)
-            {
-                slots.Add((request.Id, null, e)); // written as an Error result in order with the others
-                WriteCoreError(e, "TimestampDeltaCameraOpenFailed", request.Id);
-            }
+            DisposeAll(slots);
         }
     }
 
@@ -162,7 +142,7 @@ public sealed class GetCameraTimestampDeltaCommand : PsCamSyncCmdlet
         }
     }
 
-    private void Write(List<(string Id, ICamera? Camera, PsCamSyncException? OpenError)> slots, TimestampDeltaResult[] measured,
+    private void Write(List<OpenedCamera> slots, TimestampDeltaResult[] measured,
         TimestampDeltaOptions options, string host)
     {
         int next = 0;

@@ -129,7 +129,7 @@ public sealed class StartSyncCaptureCommand : PsCamSyncCmdlet
         if (!ShouldProcess(preview.Path, action))
             return;
 
-        var cameras = OpenCameras(requests);
+        var cameras = OpenAllCameras(requests);
         var infos = cameras.Select(c => c.Info).ToList();
 
         CaptureSession session = null!;
@@ -142,12 +142,12 @@ public sealed class StartSyncCaptureCommand : PsCamSyncCmdlet
         }
         catch (PsCamSyncException e)
         {
-            DisposeAll(cameras);
+            foreach (var c in cameras) c.Dispose();
             ThrowCoreError(e, "SyncCaptureStartFailed", options.Path, ErrorCategory.WriteError);
         }
         catch
         {
-            DisposeAll(cameras);
+            foreach (var c in cameras) c.Dispose();
             throw;
         }
 
@@ -184,42 +184,19 @@ public sealed class StartSyncCaptureCommand : PsCamSyncCmdlet
         return System.IO.Path.Combine(here, plan.DefaultFolderName(schedule));
     }
 
-    private List<ICamera> OpenCameras(IReadOnlyList<CameraRequest> requests)
+    /// <summary>Opens every camera, or none: a take does not start with some of its cameras missing.</summary>
+    private List<ICamera> OpenAllCameras(IReadOnlyList<CameraRequest> requests)
     {
-        int simulated = CameraSelection.SimulatedCountFor(requests);
-        var backends = CameraBackends.Names.Select(n => CameraBackends.Create(n, simulated)).ToList();
-        var cameras = new List<ICamera>();
-        PsCamSyncException? first = null;
-        try
+        var slots = OpenCameras(requests, "SyncCameraOpenFailed");
+        var failed = slots.Where(s => s.OpenError is not null).ToList();
+        if (failed.Count > 0)
         {
-            foreach (var request in requests)
-            {
-                try
-                {
-                    WriteVerbose($"Opening camera '{request.Id}'{(request.Backend is null ? "" : " on " + request.Backend)}.");
-                    cameras.Add(CameraBackends.Open(request.Id, request.Backend, backends));
-                }
-                catch (PsCamSyncException e)
-                {
-                    first ??= e;
-                    WriteCoreError(e, "SyncCameraOpenFailed", request.Id);
-                }
-            }
-        }
-        catch
-        {
-            // -ErrorAction Stop turns the first WriteError into a terminating error: release what was opened.
-            DisposeAll(cameras);
-            throw;
-        }
-        if (first is not null)
-        {
-            DisposeAll(cameras);
+            DisposeAll(slots);
             var error = new PsCamSyncException(
-                $"No take was started: {requests.Count - cameras.Count} of {requests.Count} camera(s) could not be opened (see the errors above).", first);
-            ThrowTerminatingError(new ErrorRecord(error, "SyncCaptureCamerasUnavailable", CoreErrors.Category(first, ErrorCategory.ReadError), null));
+                $"No take was started: {failed.Count} of {requests.Count} camera(s) could not be opened (see the errors above).", failed[0].OpenError);
+            ThrowTerminatingError(new ErrorRecord(error, "SyncCaptureCamerasUnavailable", CoreErrors.Category(failed[0].OpenError!, ErrorCategory.ReadError), null));
         }
-        return cameras;
+        return slots.Select(s => s.Camera!).ToList();
     }
 
     private void RunInForeground(IRunningTake take, FrameSchedule schedule)
@@ -260,9 +237,4 @@ public sealed class StartSyncCaptureCommand : PsCamSyncCmdlet
         return line.Length > 0 ? line : MyInvocation.MyCommand.Name;
     }
 
-    private static void DisposeAll(IEnumerable<ICamera> cameras)
-    {
-        foreach (var camera in cameras)
-            camera.Dispose();
-    }
 }

@@ -95,10 +95,10 @@ public sealed class TestPtpSyncCommand : PsCamSyncCmdlet
         }
 
         string host = Environment.MachineName;
-        var cameras = new List<(string Id, ICamera? Camera, PsCamSyncException? OpenError)>();
+        // A camera that cannot be opened is judged as unreadable: the verdict says NotReady.
+        var cameras = OpenCameras(requests, "PtpSyncCameraOpenFailed", writeErrors: !Quiet);
         try
         {
-            OpenCameras(requests, cameras);
             EnablePtp(cameras, host);
             var readers = cameras.Select(c => (c.Id, Reader(c, host))).ToList();
             using var probe = new PtpReadinessProbe(SocketPath, DomainNumber, 1000, readers) { Host = host };
@@ -113,34 +113,11 @@ public sealed class TestPtpSyncCommand : PsCamSyncCmdlet
         }
         finally
         {
-            foreach (var (_, camera, _) in cameras)
-                camera?.Dispose();
+            DisposeAll(cameras);
         }
     }
 
-    private void OpenCameras(IReadOnlyList<CameraRequest> requests, List<(string, ICamera?, PsCamSyncException?)> cameras)
-    {
-        if (requests.Count == 0)
-            return;
-        int simulated = CameraSelection.SimulatedCountFor(requests);
-        var backends = CameraBackends.Names.Select(n => CameraBackends.Create(n, simulated)).ToList();
-        foreach (var request in requests)
-        {
-            try
-            {
-                WriteVerbose($"Opening camera '{request.Id}'{(request.Backend is null ? "" : " on " + request.Backend)}.");
-                cameras.Add((request.Id, CameraBackends.Open(request.Id, request.Backend, backends), null));
-            }
-            catch (PsCamSyncException e)
-            {
-                cameras.Add((request.Id, null, e)); // judged as an unreadable camera: the verdict says NotReady
-                if (!Quiet)
-                    WriteCoreError(e, "PtpSyncCameraOpenFailed", request.Id);
-            }
-        }
-    }
-
-    private void EnablePtp(List<(string Id, ICamera? Camera, PsCamSyncException? OpenError)> cameras, string host)
+    private void EnablePtp(List<OpenedCamera> cameras, string host)
     {
         foreach (var (id, camera, _) in cameras)
         {
@@ -164,7 +141,7 @@ public sealed class TestPtpSyncCommand : PsCamSyncCmdlet
         }
     }
 
-    private static Func<CameraPtpStatus> Reader((string Id, ICamera? Camera, PsCamSyncException? OpenError) c, string host)
+    private static Func<CameraPtpStatus> Reader(OpenedCamera c, string host)
     {
         if (c.Camera is { } camera)
             return () => CameraPtp.Read(camera, host);
