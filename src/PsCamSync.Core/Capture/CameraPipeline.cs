@@ -33,6 +33,8 @@ internal sealed class CameraPipeline : IFrameTarget
     private volatile bool _abandon;
     private bool _sinkBroken;
     private long _extraFrames, _lostNotices, _droppedBySink;
+    private long _warmUpFrames;
+    private long _firstTriggerNs; // writer-side: trigger time of the first slot, 0 before it
     private long _captured, _lost; // written by the writer, read for progress
 
     public CameraPipeline(ICamera camera, string cameraId, FrameRing ring, IVideoSink sink, FramesTableWriter table,
@@ -115,9 +117,12 @@ internal sealed class CameraPipeline : IFrameTarget
                 while (_drops.TryDequeue(out var drop))
                 {
                     DrainTriggers();
-                    long pos = _window.Find(drop.FrameIndex, drop.HostReceiveNs);
-                    if (pos < 0) _extraFrames++;
-                    else _window.Complete(pos, FrameStatus.Dropped, drop.DeviceTimestampNs, drop.HostReceiveNs, -1);
+                    if (IsWarmUp(drop.FrameIndex, drop.HostReceiveNs))
+                        _warmUpFrames++;
+                    else if (_window.Find(drop.FrameIndex, drop.HostReceiveNs) is var pos and >= 0)
+                        _window.Complete(pos, FrameStatus.Dropped, drop.DeviceTimestampNs, drop.HostReceiveNs, -1);
+                    else
+                        _extraFrames++;
                     worked = true;
                 }
                 bool done = _triggersComplete && _triggers.Count == 0;
@@ -159,6 +164,8 @@ internal sealed class CameraPipeline : IFrameTarget
                 WriteFinalRows();
             }
             _window.Add(notice);
+            if (_firstTriggerNs == 0 && notice.TriggerNs != 0)
+                _firstTriggerNs = notice.TriggerNs;
             any = true;
         }
         return any;
@@ -166,6 +173,11 @@ internal sealed class CameraPipeline : IFrameTarget
 
     private void Accept(FrameBuffer frame)
     {
+        if (IsWarmUp(frame.FrameIndex, frame.HostReceiveNs))
+        {
+            _warmUpFrames++;
+            return;
+        }
         long pos = _window.Find(frame.FrameIndex, frame.HostReceiveNs);
         if (pos < 0)
         {
@@ -193,6 +205,13 @@ internal sealed class CameraPipeline : IFrameTarget
         }
         _window.Complete(pos, status, frame.DeviceTimestampNs, frame.HostReceiveNs, videoFrame);
     }
+
+    /// <summary>A frame of the warm-up trigger: tagged as such, or received before the first slot's trigger.</summary>
+    private bool IsWarmUp(long frameIndex, long hostReceiveNs) =>
+        frameIndex == TriggerLoop.WarmUpFrameIndex || (frameIndex < 0 && (_firstTriggerNs == 0 || hostReceiveNs < _firstTriggerNs));
+
+    /// <summary>Frames that answered the warm-up trigger.</summary>
+    public int WarmUpFrames => (int)Volatile.Read(ref _warmUpFrames);
 
     private bool WriteFinalRows()
     {

@@ -294,7 +294,10 @@ public sealed class CaptureSession : IRunningTake
             {
                 _manifest.EndFrameIndex = end;
                 for (int i = 0; i < _pipelines.Length; i++)
+                {
                     _manifest.Cameras[i].Counts = _pipelines[i].Counts;
+                    _manifest.Cameras[i].WarmUpFrames = _pipelines[i].WarmUpFrames;
+                }
                 _manifest.TriggerThread ??= new TriggerThreadReport();
                 _wakeErrors.Fill(_manifest.TriggerThread);
                 _manifest.EndedNs = SharedTimeline.NowNs();

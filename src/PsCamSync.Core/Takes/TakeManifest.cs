@@ -82,6 +82,11 @@ public sealed class TakeCamera
     public string Encoder { get; set; } = "";
     /// <summary>Ring size in frames.</summary>
     public int RingFrames { get; set; }
+    /// <summary>
+    /// Frames answering the warm-up trigger fired before the first slot (so that frame 0 does not pay for cold paths
+    /// in the camera and the module); they are not part of the take.
+    /// </summary>
+    public int WarmUpFrames { get; set; }
     /// <summary>Frame accounting; complete once the take is finalised.</summary>
     public FrameCounts Counts { get; set; } = new();
     /// <summary>

@@ -54,6 +54,8 @@ public class SimulatedTakeTests
         Assert.Equal(300, schedule.EndIndex);
         AssertEveryFrame(manifest, 300);
         Assert.True(manifest.State == TakeState.Completed && manifest.Faults.Count == 0, Describe(manifest));
+        // T0 was 0.5 s away: each camera answered one warm-up trigger, kept out of the take and out of the faults.
+        Assert.All(manifest.Cameras, c => Assert.Equal(1, c.WarmUpFrames));
 
         // The manifest on disk is the final one.
         var onDisk = TakeFolder.ReadManifest(session.TakePath);
