@@ -39,7 +39,7 @@ public sealed class CaptureSession : IRunningTake
     private readonly CameraPipeline[] _pipelines;
     private readonly TakeManifest _manifest;
     private readonly TriggerLoop _loop;
-    private readonly DeadlineTimer _timer;
+    private readonly TriggerThread _trigger;
     private readonly WakeErrorStatistics _wakeErrors;
     private readonly CancellationTokenSource _cancel = new();
     private readonly TaskCompletionSource<TakeManifest> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -47,7 +47,7 @@ public sealed class CaptureSession : IRunningTake
     private volatile bool _stoppedEarly;
     private volatile bool _finished;
 
-    private CaptureSession(CaptureOptions options, string takePath, string name, CameraPipeline[] pipelines,
+    private CaptureSession(TriggerThread trigger, CaptureOptions options, string takePath, string name, CameraPipeline[] pipelines,
         TakeManifest manifest, long firstIndex, long endIndex, long lateToleranceNs)
     {
         _options = options;
@@ -55,9 +55,9 @@ public sealed class CaptureSession : IRunningTake
         Name = name;
         _pipelines = pipelines;
         _manifest = manifest;
-        _timer = new DeadlineTimer(options.Timer);
+        _trigger = trigger;
         _wakeErrors = new WakeErrorStatistics(checked((int)Math.Min(endIndex - firstIndex, 1_000_000)));
-        _loop = new TriggerLoop(options.Schedule, firstIndex, endIndex, pipelines, _timer, _wakeErrors, lateToleranceNs, RecordFault);
+        _loop = new TriggerLoop(options.Schedule, firstIndex, endIndex, pipelines, trigger.Timer, _wakeErrors, lateToleranceNs, RecordFault);
     }
 
     /// <summary>The take folder (absolute path).</summary>
@@ -95,12 +95,14 @@ public sealed class CaptureSession : IRunningTake
         ArgumentNullException.ThrowIfNull(options);
         var started = new List<ICamera>();
         var pipelines = new List<CameraPipeline>();
+        var trigger = new TriggerThread(options.Timer ?? new TriggerTimerOptions(), options.Name ?? Path.GetFileName(options.Path ?? ""));
         try
         {
-            return StartCore(cameras, options, started, pipelines);
+            return StartCore(trigger, cameras, options, started, pipelines);
         }
         catch
         {
+            trigger.Abandon();
             foreach (var c in started)
                 try { c.StopAcquisition(); } catch (Exception e) { System.Diagnostics.Trace.TraceError($"PsCamSync: stopping {c.Info.Id} after a failed start: {e}"); }
             foreach (var p in pipelines)
@@ -111,7 +113,7 @@ public sealed class CaptureSession : IRunningTake
         }
     }
 
-    private static CaptureSession StartCore(IReadOnlyList<ICamera> cameras, CaptureOptions options,
+    private static CaptureSession StartCore(TriggerThread trigger, IReadOnlyList<ICamera> cameras, CaptureOptions options,
         List<ICamera> started, List<CameraPipeline> pipelines)
     {
         var schedule = options.Schedule ?? throw new InvalidCaptureArgumentException("FrameRate", "a take needs a schedule: give -FrameRate or -Period.");
@@ -212,7 +214,7 @@ public sealed class CaptureSession : IRunningTake
             });
         }
 
-        session = new CaptureSession(options, takePath, name, pipelines.ToArray(), manifest, first, end, lateTolerance);
+        session = new CaptureSession(trigger, options, takePath, name, pipelines.ToArray(), manifest, first, end, lateTolerance);
         session._clockStart = clocks;
         TakeFolder.WriteManifest(takePath, manifest);
         foreach (var p in pipelines)
@@ -262,25 +264,17 @@ public sealed class CaptureSession : IRunningTake
 
     private void StartThreads()
     {
-        var trigger = new Thread(() =>
-        {
-            var report = _timer.ApplyToCurrentThread();
-            int gcBefore = GC.CollectionCount(0);
-            _loop.Run(_cancel.Token);
-            report.GarbageCollections = GC.CollectionCount(0) - gcBefore; // gen0 counts every collection
-            lock (_gate) _manifest.TriggerThread = report;
-        })
-        { IsBackground = true, Name = $"PsCamSync trigger {Name}", Priority = ThreadPriority.Highest };
-        var finalizer = new Thread(() => Finalise(trigger)) { IsBackground = true, Name = $"PsCamSync finaliser {Name}" };
-        trigger.Start();
+        _loop.WarmUp();
+        var finalizer = new Thread(Finalise) { IsBackground = true, Name = $"PsCamSync finaliser {Name}" };
+        _trigger.Arm(() => _loop.Run(_cancel.Token));
         finalizer.Start();
     }
 
-    private void Finalise(Thread trigger)
+    private void Finalise()
     {
         try
         {
-            trigger.Join();
+            _trigger.Thread.Join();
             foreach (var p in _pipelines) p.JoinWriter();
             foreach (var p in _pipelines)
             {
@@ -298,7 +292,7 @@ public sealed class CaptureSession : IRunningTake
                     _manifest.Cameras[i].Counts = _pipelines[i].Counts;
                     _manifest.Cameras[i].WarmUpFrames = _pipelines[i].WarmUpFrames;
                 }
-                _manifest.TriggerThread ??= new TriggerThreadReport();
+                _manifest.TriggerThread = _trigger.Report ?? new TriggerThreadReport();
                 _wakeErrors.Fill(_manifest.TriggerThread);
                 _manifest.EndedNs = SharedTimeline.NowNs();
                 _manifest.State = _manifest.Faults.Any(f => f.Source is "Writer" or "Encoder" or "Trigger")

@@ -88,7 +88,8 @@ internal sealed class TriggerLoop
     /// it; Aravis' emulator merges triggers until it has sent a first frame). Its frames arrive before any slot and
     /// are counted as warm-up frames, not as faults. Skipped when T0 is less than <see cref="WarmUpLeadNs"/> away.
     /// </summary>
-    private void WarmUp()
+    /// <remarks>Called once the cameras stream, before the trigger thread starts (JIT and caches are process-wide).</remarks>
+    public void WarmUp()
     {
         long first = _schedule.TimeOf(NextIndex);
         if (first - SharedTimeline.NowNs() < WarmUpLeadNs)
@@ -111,7 +112,6 @@ internal sealed class TriggerLoop
         try
         {
             PrepareHotPath();
-            WarmUp();
             for (long n = NextIndex; n < EndIndex; n = Volatile.Read(ref _next))
             {
                 long due = _schedule.TimeOf(n);

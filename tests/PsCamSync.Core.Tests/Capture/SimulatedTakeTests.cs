@@ -12,7 +12,7 @@ namespace PsCamSync.Core.Tests.Capture;
 [Collection("Takes")] // takes run one at a time: they share two cores
 public class SimulatedTakeTests
 {
-    internal static FrameSchedule ScheduleSoon(double hz, double seconds, double leadSeconds = 0.5)
+    internal static FrameSchedule ScheduleSoon(double hz, double seconds, double leadSeconds = 1.0)
     {
         long period = FrameSchedule.PeriodFromFrameRate(hz);
         long start = FrameSchedule.AlignedStart(SharedTimeline.NowNs(), (long)(leadSeconds * 1e9), period);
@@ -47,14 +47,15 @@ public class SimulatedTakeTests
     public void ThreeCameras_60Hz_5s_EveryFramePresent_PixelsDecode_ReportMatchesClockOffsets()
     {
         using var dir = new TempDirectory();
-        var schedule = ScheduleSoon(60, 5);
+        // A 1 s lead covers the take's setup (rings locked into RAM, clock latches) with room for the warm-up trigger.
+        var schedule = ScheduleSoon(60, 5, leadSeconds: 1.0);
         using var session = CaptureSession.Start(OpenSimulated(3), new CaptureOptions { Schedule = schedule, Path = dir.Combine("take") });
         var manifest = Run(session);
 
         Assert.Equal(300, schedule.EndIndex);
         AssertEveryFrame(manifest, 300);
         Assert.True(manifest.State == TakeState.Completed && manifest.Faults.Count == 0, Describe(manifest));
-        // T0 was 0.5 s away: each camera answered one warm-up trigger, kept out of the take and out of the faults.
+        // T0 was 1 s away: each camera answered one warm-up trigger, kept out of the take and out of the faults.
         Assert.All(manifest.Cameras, c => Assert.Equal(1, c.WarmUpFrames));
 
         // The manifest on disk is the final one.
