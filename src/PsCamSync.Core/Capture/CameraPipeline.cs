@@ -55,7 +55,6 @@ internal sealed class CameraPipeline : IFrameTarget
     public ICamera Camera { get; }
     public string CameraId { get; }
     public FrameCounts Counts { get; } = new();
-    public FrameRing Ring => _ring;
     public long Captured => Volatile.Read(ref _captured);
     public long Lost => Volatile.Read(ref _lost);
 

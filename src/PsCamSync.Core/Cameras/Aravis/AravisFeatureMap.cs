@@ -190,28 +190,10 @@ internal sealed class AravisFeatureMap : IFeatureMap
     }
 
     /// <inheritdoc/>
-    public string GetEnumeration(string name)
-    {
-        lock (_camera.Gate)
-        {
-            Require(name, FeatureType.Enumeration);
-            var value = AravisNative.arv_device_get_string_feature_value(_camera.Device, name, out var error);
-            Check(error, name, "Reading");
-            return AravisNative.Utf8(value);
-        }
-    }
+    public string GetEnumeration(string name) => ReadText(name, FeatureType.Enumeration);
 
     /// <inheritdoc/>
-    public void SetEnumeration(string name, string entry)
-    {
-        ArgumentNullException.ThrowIfNull(entry);
-        lock (_camera.Gate)
-        {
-            Require(name, FeatureType.Enumeration);
-            AravisNative.arv_device_set_string_feature_value(_camera.Device, name, entry, out var error);
-            Check(error, name, $"Writing '{entry}' to");
-        }
-    }
+    public void SetEnumeration(string name, string entry) => WriteText(name, FeatureType.Enumeration, entry);
 
     /// <inheritdoc/>
     public bool GetBoolean(string name)
@@ -237,24 +219,29 @@ internal sealed class AravisFeatureMap : IFeatureMap
     }
 
     /// <inheritdoc/>
-    public string GetString(string name)
+    public string GetString(string name) => ReadText(name, FeatureType.String);
+
+    /// <inheritdoc/>
+    public void SetString(string name, string value) => WriteText(name, FeatureType.String, value);
+
+    /// <summary>Enumerations and strings both travel as text through Aravis' string accessors.</summary>
+    private string ReadText(string name, FeatureType type)
     {
         lock (_camera.Gate)
         {
-            Require(name, FeatureType.String);
+            Require(name, type);
             var value = AravisNative.arv_device_get_string_feature_value(_camera.Device, name, out var error);
             Check(error, name, "Reading");
             return AravisNative.Utf8(value);
         }
     }
 
-    /// <inheritdoc/>
-    public void SetString(string name, string value)
+    private void WriteText(string name, FeatureType type, string value)
     {
         ArgumentNullException.ThrowIfNull(value);
         lock (_camera.Gate)
         {
-            Require(name, FeatureType.String);
+            Require(name, type);
             AravisNative.arv_device_set_string_feature_value(_camera.Device, name, value, out var error);
             Check(error, name, $"Writing '{value}' to");
         }
