@@ -50,6 +50,7 @@ public sealed class StartSyncCaptureCommand : PsCamSyncCmdlet
 
     /// <summary>Absolute time of frame 0 (give every host the same value). Not with -Lead.</summary>
     [Parameter]
+    [DateTimeOffsetTransformation]
     public DateTimeOffset? StartTime { get; set; }
 
     /// <summary>Time from now to frame 0 at the earliest, aligned on the frame grid (a number is seconds; default 2 s).</summary>

@@ -41,6 +41,7 @@ public sealed class StopSyncCaptureCommand : PsCamSyncCmdlet
 
     /// <summary>Stop before the first frame due at or after this time (the same on every host); default: now.</summary>
     [Parameter]
+    [DateTimeOffsetTransformation]
     public DateTimeOffset? At { get; set; }
 
     /// <summary>Waits until each take is finalised and writes its result.</summary>

@@ -54,7 +54,7 @@ Describe 'Get-SyncCamera' -Tag CI {
     }
 
     It 'shows Backend, Id, Model, Serial first in the table' {
-        Get-SyncCamera -Backend Simulated | Format-Table | Out-String | Should -Match 'Backend\s+Id\s+Model\s+Serial\s+Address\s+Width\s+Height\s+PixelFormat'
+        Get-SyncCamera -Backend Simulated | Format-Table | Out-String -Width 200 | Should -Match 'Backend\s+Id\s+Model\s+Serial\s+Address\s+Width\s+Height\s+PixelFormat'
     }
 
     It 'rejects an unknown backend, naming -Backend' {
@@ -135,7 +135,7 @@ Describe 'Get-CameraTimestampDelta' -Tag CI {
 Describe 'Start-SyncCapture -Wait' -Tag CI {
     BeforeAll {
         $script:Result = Get-SyncCamera -Simulated 3 |
-            Start-SyncCapture -FrameRate 60 -FrameCount 30 -Lead 0.5 -Path (NewTakePath 'wait') -Wait
+            Start-SyncCapture -FrameRate 60 -FrameCount 30 -Path (NewTakePath 'wait') -Wait
     }
 
     It 'writes a completed result for three cameras' {
@@ -159,7 +159,7 @@ Describe 'Start-SyncCapture -Wait' -Tag CI {
             [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($_))
         }
         $deserialized[0].pstypenames[0] | Should -Be 'Deserialized.PsCamSync.Core.Cameras.CameraInfo'
-        $r = $deserialized | Start-SyncCapture -FrameRate 50 -FrameCount 10 -Lead 0.2 -Path (NewTakePath 'deserialized') -Wait
+        $r = $deserialized | Start-SyncCapture -FrameRate 50 -FrameCount 10 -Lead 1 -Path (NewTakePath 'deserialized') -Wait
         $r.Cameras | Should -Be @('sim-0', 'sim-1')
         $r.Captured | Should -Be 20
     }
@@ -185,7 +185,7 @@ Describe 'Start-SyncCapture -Wait' -Tag CI {
 
 Describe 'Start-SyncCapture as a job' -Tag CI {
     It 'runs to completion; Receive-Job gives the result that Measure-SyncTake reads' {
-        $job = Start-SyncCapture -CameraId sim-0, sim-1 -Backend Simulated -FrameRate 50 -FrameCount 25 -Lead 0.5 -Path (NewTakePath 'job') -Name pester-job
+        $job = Start-SyncCapture -CameraId sim-0, sim-1 -Backend Simulated -FrameRate 50 -FrameCount 25 -Lead 1 -Path (NewTakePath 'job') -Name pester-job
         try {
             $job.PSJobTypeName | Should -Be 'SyncCaptureJob'
             $job.Location | Should -Be ([System.Net.Dns]::GetHostName())
@@ -253,9 +253,10 @@ Describe 'Bad input names the parameter' -Tag CI {
         @{ Case = 'camera twice'; Parameter = 'CameraId'; Arguments = @{ CameraId = 'sim-0', 'sim-0'; FrameRate = 60; FrameCount = 10 } }
     ) {
         $path = NewTakePath 'bad'
-        $arguments = @{ CameraId = 'sim-0'; Path = $path }
-        foreach ($key in $Arguments.Keys) { $arguments[$key] = $Arguments[$key] }
-        $err = { Start-SyncCapture @arguments -Wait -ErrorAction Stop } | Should -Throw -PassThru
+        # PowerShell names ignore case: $Arguments (the case's data) and a local $arguments would be one variable.
+        $splat = @{ CameraId = 'sim-0'; Path = $path }
+        foreach ($key in $Arguments.Keys) { $splat[$key] = $Arguments[$key] }
+        $err = { Start-SyncCapture @splat -Wait -ErrorAction Stop } | Should -Throw -PassThru
         $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
         $err.Exception.ParameterName | Should -Be $Parameter
         $err.Exception.Message | Should -BeLike "*-$Parameter*"
@@ -271,7 +272,7 @@ Describe 'Bad input names the parameter' -Tag CI {
     }
 
     It 'reads -Duration 2 as two seconds' {
-        $r = Start-SyncCapture -CameraId sim-0 -FrameRate 10 -Duration 2 -Lead 0.2 -Path (NewTakePath 'seconds') -Wait
+        $r = Start-SyncCapture -CameraId sim-0 -FrameRate 10 -Duration 2 -Lead 1 -Path (NewTakePath 'seconds') -Wait
         $r.Expected | Should -Be 20
     }
 
