@@ -1,0 +1,48 @@
+#Requires -Version 7.6
+<#
+.SYNOPSIS
+    Runs every Pester file of the repository in this pwsh and writes the results as NUnit XML.
+
+.DESCRIPTION
+    Called by the xunit test PesterSuiteTests (so `dotnet test PsCamSync.sln` runs it) and usable by hand:
+
+        dotnet build PsCamSync.sln
+        dotnet pwsh -NoProfile -File tests/pester/Invoke-PesterSuite.ps1 -PesterPath ~/.nuget/packages/pester/5.9.1/tools/Pester.psd1
+
+    Runs tests/pester/*.Tests.ps1. The rig tests (tests/pester/Rig.Tests.ps1) need the three-host SSH rig that
+    tests/rig/rig.sh builds; without it ($env:PSCAMSYNC_RIG unset) they skip, except under CI=true where they fail.
+    examples/*.Tests.ps1 run from Rig.Tests.ps1 against the rig, in fresh pwsh processes, as a user would run them.
+    Exit code: 0 when nothing failed.
+#>
+param(
+    # Pester.psd1 of Pester 5.9.1 (restored by the module test project's PackageDownload).
+    [Parameter(Mandatory)] [string] $PesterPath,
+    # Where the NUnit XML goes.
+    [string] $ResultPath,
+    # Pester files to run; default every *.Tests.ps1 beside this script.
+    [string[]] $Path
+)
+
+$here = Split-Path -Parent $MyInvocation.MyCommand.Path
+if (-not $ResultPath) { $ResultPath = Join-Path $here '..' '..' 'TestResults' 'pester' 'pester.xml' }
+if (-not $Path) { $Path = @(Join-Path $here '*.Tests.ps1') }
+
+$ErrorActionPreference = 'Stop'
+Import-Module $PesterPath -Force
+$configuration = New-PesterConfiguration
+$configuration.Run.Path = @(Resolve-Path $Path | ForEach-Object Path)
+$configuration.Run.PassThru = $true
+$configuration.Output.Verbosity = 'Detailed'
+$configuration.TestResult.Enabled = $true
+$configuration.TestResult.OutputFormat = 'NUnitXml'
+$configuration.TestResult.OutputPath = [IO.Path]::GetFullPath($ResultPath)
+New-Item -ItemType Directory -Force -Path (Split-Path $configuration.TestResult.OutputPath.Value) | Out-Null
+
+$result = Invoke-Pester -Configuration $configuration
+"Pester: $($result.PassedCount) passed, $($result.FailedCount) failed, $($result.SkippedCount) skipped, " +
+    "$($result.NotRunCount) not run; containers failed: $($result.FailedContainersCount)"
+foreach ($t in $result.Failed) { "FAILED: $($t.ExpandedPath): $($t.ErrorRecord | Select-Object -First 1)" }
+foreach ($c in $result.Containers | Where-Object Result -eq 'Failed') {
+    if ($c.ErrorRecord) { "FAILED CONTAINER: $($c.Item): $($c.ErrorRecord | Select-Object -First 1)" }
+}
+exit ([int]($result.Result -ne 'Passed'))
