@@ -29,6 +29,8 @@ if (-not $Path) { $Path = @(Join-Path $here '*.Tests.ps1') }
 
 $ErrorActionPreference = 'Stop'
 Import-Module $PesterPath -Force
+# Tests that start a fresh pwsh running Pester (the examples' .Tests.ps1, the README) import it from here.
+$env:PSCAMSYNC_PESTER = (Resolve-Path $PesterPath).Path
 $configuration = New-PesterConfiguration
 $configuration.Run.Path = @(Resolve-Path $Path | ForEach-Object Path)
 $configuration.Run.PassThru = $true
