@@ -20,7 +20,7 @@ BeforeAll {
     $script:Blocks = [System.Collections.Generic.List[object]]::new()
     $marker = $null
     for ($i = 0; $i -lt $readme.Count; $i++) {
-        if ($readme[$i] -match '^<!-- snippet: (.+?) -->\s*$') { $marker = $Matches[1]; continue }
+        if ($readme[$i] -match '^\s*<!-- snippet: (.+?) -->\s*$') { $marker = $Matches[1]; continue }
         if ($readme[$i] -match '^\s*```(\w+)\s*$') {
             $language = $Matches[1]; $start = $i + 1
             do { $i++ } while ($i -lt $readme.Count -and $readme[$i] -notmatch '^\s*```\s*$')
@@ -35,7 +35,8 @@ BeforeAll {
         $file = Join-Path $TestDrive "$name.ps1"
         Set-Content -Path $file -Value ("`$ErrorActionPreference = 'Stop'`n" + $code)
         Push-Location $Repo
-        try { $out = & dotnet pwsh -NoProfile -NonInteractive -File $file 2>&1 | Out-String -Width 250 }
+        # Colour escapes are dropped: the output goes into failure messages and the NUnit XML.
+        try { $out = (& dotnet pwsh -NoProfile -NonInteractive -File $file 2>&1 | Out-String -Width 250) -replace '\e\[[0-9;]*[A-Za-z]', '' }
         finally { Pop-Location }
         [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = $out }
     }
@@ -66,7 +67,7 @@ Describe 'README snippets' -Tag CI {
         try {
             foreach ($b in $Blocks | Where-Object Marker -eq 'sh') {
                 Push-Location $Repo
-                try { $out = bash -e -c $b.Code 2>&1 | Out-String }
+                try { $out = (bash -e -c $b.Code 2>&1 | Out-String) -replace '\e\[[0-9;]*[A-Za-z]', '' }
                 finally { Pop-Location }
                 $LASTEXITCODE | Should -Be 0 -Because "README line $($b.Line): $out"
             }

@@ -40,7 +40,7 @@ Import-Module '$env:PSCAMSYNC_PESTER'
         Set-Content -Path $file -Value $script
         $watch = [Diagnostics.Stopwatch]::StartNew()
         Push-Location $Repo
-        try { $json = & dotnet pwsh -NoProfile -NonInteractive -File $file 2>&1 | Out-String }
+        try { $json = (& dotnet pwsh -NoProfile -NonInteractive -File $file 2>&1 | Out-String) -replace '\e\[[0-9;]*[A-Za-z]', '' }
         finally { Pop-Location }
         if ($LASTEXITCODE -ne 0) { throw "the readiness example did not run: $json" }
         $tests = @($json | ConvertFrom-Json)
@@ -68,8 +68,8 @@ Describe 'The three-host rig' -Tag Rig -Skip:$SkipRig {
         $watch.Restart()
         $script:Installed = @(& (Join-Path $Repo 'examples' 'install-module.ps1') -Session $Rig)
         Timing 'install-module.ps1 on 3 hosts' $watch.Elapsed.TotalSeconds 's'
-        Invoke-Command $Rig { Import-Module PsCamSync -ErrorAction Stop }
-        $script:Takes = Join-Path $TestDrive 'takes'
+        Invoke-Command $Rig { Import-Module PsCamSync -ErrorAction Stop; New-Item -ItemType Directory -Force /srv/takes | Out-Null }
+        $script:Takes = (New-Item -ItemType Directory -Force -Path (Join-Path $TestDrive 'takes')).FullName
     }
     AfterAll {
         if ($script:Rig) {
@@ -185,7 +185,8 @@ Describe 'The three-host rig' -Tag Rig -Skip:$SkipRig {
                     Get-SyncCamera -Simulated 2 | Start-SyncCapture -FrameRate 30 -FrameCount 60 -StartTime $using:T0 -Path /srv/takes/rig-take -Name rig-take -Wait
                 } | Sort-Object PSComputerName)
             foreach ($s in $Rig) {
-                Copy-Item /srv/takes/rig-take -Destination (Join-Path $Takes $s.ComputerName 'rig-take') -FromSession $s -Recurse
+                $local = New-Item -ItemType Directory -Force -Path (Join-Path $Takes $s.ComputerName)
+                Copy-Item /srv/takes/rig-take -Destination $local -FromSession $s -Recurse
             }
             $script:Combined = Measure-SyncTake (Join-Path $Takes '*' 'rig-take') -Combine
         }
