@@ -125,7 +125,7 @@ public sealed class StartSyncCaptureCommand : PsCamSyncCmdlet
         string action = string.Format(CultureInfo.InvariantCulture,
             "Record {0} camera(s) ({1}) at {2:0.###} Hz, {3} frames from {4:yyyy-MM-dd HH:mm:ss.fff} UTC",
             requests.Count, string.Join(", ", requests.Select(r => r.Id)), preview.Schedule.FrameRateHz,
-            preview.Schedule.FrameCount, SharedTimeline.ToDateTimeOffset(preview.Schedule.StartNs));
+            preview.Schedule.EndIndex, SharedTimeline.ToDateTimeOffset(preview.Schedule.StartNs));
         if (!ShouldProcess(preview.Path, action))
             return;
 
