@@ -25,7 +25,7 @@ internal static class AllocationBenchmark
             var backend = new SimulatedBackend(cameras, (_, o) => { o.Width = 1920; o.Height = 1200; o.PixelFormat = PixelFormat.Mono8; });
             var opened = backend.Discover().Select(c => backend.Open(c.Id)).ToList();
             long period = FrameSchedule.PeriodFromFrameRate(rate);
-            var schedule = FrameSchedule.FromRateAndDuration(FrameSchedule.AlignedStart(SharedTimeline.NowNs(), 500_000_000, period), rate, (long)(seconds * 1e9));
+            var schedule = FrameSchedule.FromRateAndDuration(FrameSchedule.AlignedStart(SharedTimeline.NowNs(), 500_000_000, period), rate, FrameSchedule.NanosFromSeconds(seconds));
             using var session = CaptureSession.Start(opened, new CaptureOptions { Schedule = schedule, Path = path });
 
             long warmUp = schedule.TimeOf(schedule.EndIndex / 4), measureEnd = schedule.TimeOf(schedule.EndIndex * 7 / 8);

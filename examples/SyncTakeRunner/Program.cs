@@ -50,8 +50,9 @@ try
         throw new CameraNotFoundException("", $"the {backend.Name} backend found no camera.");
 
     long period = FrameSchedule.PeriodFromFrameRate(rate);
-    long start = FrameSchedule.AlignedStart(SharedTimeline.NowNs(), (long)(lead * 1e9), period);
-    var schedule = FrameSchedule.FromRateAndDuration(start, rate, (long)(duration * 1e9));
+    // The same factory as Start-SyncCapture (CapturePlan): the same rate and duration give the same frames on every host.
+    long start = FrameSchedule.AlignedStart(SharedTimeline.NowNs(), FrameSchedule.NanosFromSeconds(lead), period);
+    var schedule = FrameSchedule.FromRateAndDuration(start, rate, FrameSchedule.NanosFromSeconds(duration));
     output ??= Path.Combine(Environment.CurrentDirectory, "takes", $"take-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
     Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
 

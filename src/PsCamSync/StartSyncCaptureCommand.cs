@@ -126,7 +126,7 @@ public sealed class StartSyncCaptureCommand : PsCamSyncCmdlet
         string action = string.Format(CultureInfo.InvariantCulture,
             "Record {0} camera(s) ({1}) at {2:0.###} Hz, {3} frames from {4:yyyy-MM-dd HH:mm:ss.fff} UTC",
             requests.Count, string.Join(", ", requests.Select(r => r.Id)), preview.Schedule.FrameRateHz,
-            preview.Schedule.FrameCount, SharedTimeline.ToDateTimeOffset(preview.Schedule.StartNs));
+            preview.Schedule.EndIndex, SharedTimeline.ToDateTimeOffset(preview.Schedule.StartNs));
         if (!ShouldProcess(preview.Path, action))
             return;
 
@@ -139,6 +139,9 @@ public sealed class StartSyncCaptureCommand : PsCamSyncCmdlet
         {
             // The lead counts from now, after the cameras are open; an absolute start stays as given.
             options = plan.ToOptions(preview.Path, SharedTimeline.NowNs());
+            var lead = CaptureSession.CheckLead(cameras, options, SharedTimeline.NowNs());
+            if (lead.IsTooShort)
+                WriteWarning(LeadWarning(lead, cameras.Count));
             session = CaptureSession.Start(cameras, options);
         }
         catch (PsCamSyncException e)
@@ -175,6 +178,27 @@ public sealed class StartSyncCaptureCommand : PsCamSyncCmdlet
         }
         WriteVerbose($"Take '{take.Name}' recording to {take.TakePath} as job {job.Id}.");
         WriteObject(job);
+    }
+
+    /// <summary>Words a <see cref="LeadCheck"/> that found the lead too short, naming the parameter that sets it.</summary>
+    private string LeadWarning(LeadCheck lead, int cameraCount)
+    {
+        var ci = CultureInfo.InvariantCulture;
+        long leadMs = Math.Max(0, lead.LeadNs) / 1_000_000, setupMs = lead.SetupEstimateNs / 1_000_000;
+        string setup = string.Format(ci,
+            "setting up this take is expected to take about {0} ms ({1} camera(s), {2:0.#} MiB of frame rings to allocate and lock in RAM)",
+            setupMs, cameraCount, lead.RingBytes / (double)(1 << 20));
+        string consequence = "frames due before the trigger thread is ready are not triggered: they are recorded as TriggerLate and as a Trigger fault in take.json";
+        string suggested = (lead.SuggestedLeadNs / 1e9).ToString("0.#", ci);
+        if (lead.JoinsLate)
+            return string.Format(ci, "-StartTime is past, so this host joins the take at frame {0}, due in {1} ms, but {2}; {3}. Start the take with a -StartTime at least {4} s ahead to record it from frame 0.",
+                lead.FirstFrameIndex, leadMs, setup, consequence, suggested);
+        if (StartTime is not null)
+            return string.Format(ci, "-StartTime leaves {0} ms until frame {1}, but {2}; {3}. Give a -StartTime at least {4} s from now.",
+                leadMs, lead.FirstFrameIndex, setup, consequence, suggested);
+        var given = Lead ?? CapturePlan.DefaultLead;
+        return string.Format(ci, "-Lead {0} s leaves {1} ms until frame {2}, but {3}; {4}. Use -Lead {5} or more.",
+            given.TotalSeconds.ToString("0.###", ci), leadMs, lead.FirstFrameIndex, setup, consequence, suggested);
     }
 
     private string ResolveTakePath(CapturePlan plan, FrameSchedule schedule)

@@ -11,10 +11,11 @@ namespace PsCamSync.Core.Capture;
 /// or <see cref="FrameCount"/>. Every error is an <see cref="InvalidCaptureArgumentException"/> naming the parameter.
 /// </summary>
 /// <remarks>
-/// Hosts that share a take compute identical schedules when they are given the same values: the period is
-/// <c>round(1e9 / FrameRate)</c> ns (or <see cref="Period"/> exactly), the frame count is <c>Duration × FrameRate</c>
-/// rounded up (to within 10⁻⁶ frame, so 30 Hz for 1 s is 30 frames although the whole-ns period is a little short) or
-/// <c>ceil(Duration / Period)</c>,
+/// Hosts that share a take compute identical schedules when they are given the same values: the schedule is built by
+/// <see cref="FrameSchedule"/>'s factories (<see cref="FrameSchedule.FromRateAndDuration"/>,
+/// <see cref="FrameSchedule.FromPeriodAndDuration"/>), as in the C# runner and the bench, so the period is
+/// <c>round(1e9 / FrameRate)</c> ns (or <see cref="Period"/> exactly) and a duration holds
+/// <see cref="FrameSchedule.FrameCountFor"/> frames (<c>Duration × FrameRate</c> rounded to the nearest whole frame);
 /// an absolute <see cref="StartTime"/> is taken to the 100 ns tick, and a <see cref="Lead"/> start is the next whole
 /// multiple of the period since the epoch (<see cref="FrameSchedule.AlignedStart"/>), so hosts started within the
 /// lead of each other with the same lead and period agree on T0.
@@ -36,7 +37,8 @@ public sealed class CapturePlan
     /// <summary>How long from now frame 0 is due at the earliest (default <see cref="DefaultLead"/>); not with <see cref="StartTime"/>.</summary>
     public TimeSpan? Lead { get; init; }
 
-    /// <summary>Take length; the take holds <c>Duration × FrameRate</c> (rounded up) or <c>ceil(Duration / Period)</c> frames. Not with <see cref="FrameCount"/>.</summary>
+    /// <summary>Take length; the take holds <c>Duration × FrameRate</c> frames rounded to the nearest whole frame
+    /// (<see cref="FrameSchedule.FrameCountFor"/>; with <see cref="Period"/>, <c>Duration / Period</c> likewise). Not with <see cref="FrameCount"/>.</summary>
     public TimeSpan? Duration { get; init; }
 
     /// <summary>Number of frames from frame 0. Not with <see cref="Duration"/>.</summary>
@@ -82,14 +84,16 @@ public sealed class CapturePlan
     public FrameSchedule ToSchedule(long nowNs)
     {
         long periodNs = PeriodNs();
-        long frames = FramesFor(periodNs);
+        var (frameCount, durationNs) = Length();
         long startNs = StartNs(nowNs, periodNs);
 
         FrameSchedule schedule;
         try
         {
-            schedule = new FrameSchedule(startNs, periodNs, frames, null);
-            schedule.TimeOf(frames); // the end must be a representable time
+            schedule = frameCount is { } count ? new FrameSchedule(startNs, periodNs, count, null)
+                : FrameRate is { } hz ? FrameSchedule.FromRateAndDuration(startNs, hz, durationNs)
+                : FrameSchedule.FromPeriodAndDuration(startNs, periodNs, durationNs);
+            schedule.TimeOf(schedule.EndIndex); // the end must be a representable time
         }
         catch (OverflowException)
         {
@@ -101,7 +105,7 @@ public sealed class CapturePlan
         {
             var end = SharedTimeline.ToDateTimeOffset(schedule.TimeOf(schedule.EndIndex - 1));
             throw new InvalidCaptureArgumentException("StartTime",
-                $"a take starting at {FormatUtc(startNs)} with {frames} frames ended at {end.ToString("o", CultureInfo.InvariantCulture)}, before now; give a later -StartTime or use -Lead.");
+                $"a take starting at {FormatUtc(startNs)} with {schedule.EndIndex} frames ended at {end.ToString("o", CultureInfo.InvariantCulture)}, before now; give a later -StartTime or use -Lead.");
         }
         return schedule;
     }
@@ -196,7 +200,7 @@ public sealed class CapturePlan
     }
 
     /// <summary>
-    /// Reads a time span the way the cmdlets accept one: a number is seconds (<c>10</c>, <c>0.02</c>), text is a number
+    /// Reads a time span the way the cmdlets accept one: a number is seconds to the nearest 100 ns tick (<c>10</c>, <c>0.02</c>), text is a number
     /// of seconds (<c>"10"</c>) or a TimeSpan (<c>"00:00:10"</c>, invariant culture), a TimeSpan is itself.
     /// Without this PowerShell would read <c>-Duration 10</c> as 10 ticks (1 µs).
     /// </summary>
@@ -212,17 +216,11 @@ public sealed class CapturePlan
                     result = span;
                     return true;
                 case sbyte or byte or short or ushort or int or uint or long or ulong or float or double or decimal:
-                    double seconds = Convert.ToDouble(value, CultureInfo.InvariantCulture);
-                    if (!double.IsFinite(seconds)) return false;
-                    result = TimeSpan.FromSeconds(seconds);
-                    return true;
+                    return TryFromSeconds(Convert.ToDouble(value, CultureInfo.InvariantCulture), out result);
                 case string text:
                     text = text.Trim();
-                    if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double s) && double.IsFinite(s))
-                    {
-                        result = TimeSpan.FromSeconds(s);
-                        return true;
-                    }
+                    if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double s))
+                        return TryFromSeconds(s, out result);
                     return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out result);
                 default:
                     return false;
@@ -234,7 +232,22 @@ public sealed class CapturePlan
         }
     }
 
-    private long FramesFor(long periodNs)
+    /// <summary>
+    /// Seconds to the nearest 100 ns tick. <c>TimeSpan.FromSeconds</c> truncates, which reads 16.333 (just under
+    /// 16.333 in binary) as 16.3329999 s.
+    /// </summary>
+    private static bool TryFromSeconds(double seconds, out TimeSpan result)
+    {
+        result = default;
+        double ticks = Math.Round(seconds * TimeSpan.TicksPerSecond);
+        if (!double.IsFinite(ticks) || Math.Abs(ticks) >= long.MaxValue)
+            return false;
+        result = TimeSpan.FromTicks((long)ticks);
+        return true;
+    }
+
+    /// <summary>The length as given: a frame count, or a duration in ns for <see cref="FrameSchedule"/> to count.</summary>
+    private (long? FrameCount, long DurationNs) Length()
     {
         if (Duration is not null && FrameCount is not null)
             throw new InvalidCaptureArgumentException("FrameCount", "give either -Duration or -FrameCount, not both.");
@@ -242,24 +255,15 @@ public sealed class CapturePlan
         {
             if (count <= 0)
                 throw new InvalidCaptureArgumentException("FrameCount", $"the frame count must be positive; got {count}.");
-            return count;
+            return (count, 0);
         }
         if (Duration is { } duration)
         {
             if (duration <= TimeSpan.Zero)
                 throw new InvalidCaptureArgumentException("Duration", $"the duration must be positive; got {duration}. Use e.g. -Duration 00:00:10.");
-            long durationNs = checked(duration.Ticks * TimeSpan.NanosecondsPerTick);
-            if (FrameRate is { } hz)
-            {
-                // Count in frames of the rate the user typed, not of the rounded period: 30 Hz for 1 s is 30 frames,
-                // although 30 periods of 33 333 333 ns fall 10 ns short of 1 s. The tolerance absorbs binary
-                // rounding of duration x rate (e.g. 0.1 s x 30 Hz = 3.0000000000000004).
-                double frames = Math.Ceiling(durationNs / 1e9 * hz - 1e-6);
-                if (frames >= long.MaxValue / 2)
-                    throw new InvalidCaptureArgumentException("Duration", "the take would hold more frames than can be counted; give a shorter -Duration.");
-                return Math.Max(1, (long)frames);
-            }
-            return durationNs / periodNs + (durationNs % periodNs == 0 ? 0 : 1);
+            if (duration.Ticks > long.MaxValue / TimeSpan.NanosecondsPerTick)
+                throw new InvalidCaptureArgumentException("Duration", "the take would end after the year 2262, which the shared timeline cannot represent; give a shorter -Duration.");
+            return (null, duration.Ticks * TimeSpan.NanosecondsPerTick);
         }
         throw new InvalidCaptureArgumentException("Duration", "give the length of the take with -Duration or -FrameCount.");
     }

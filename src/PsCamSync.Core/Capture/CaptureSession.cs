@@ -44,12 +44,14 @@ public sealed class CaptureSession : IRunningTake
     private readonly CancellationTokenSource _cancel = new();
     private readonly TaskCompletionSource<TakeManifest> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TimestampDeltaResult[]? _clockStart; // latches before the take, per camera (null: not measured)
+    private readonly long _startedNs; // when Start was called, ns on the shared timeline
     private volatile bool _stoppedEarly;
     private volatile bool _finished;
 
     private CaptureSession(TriggerThread trigger, CaptureOptions options, string takePath, string name, CameraPipeline[] pipelines,
-        TakeManifest manifest, long firstIndex, long endIndex, long lateToleranceNs)
+        TakeManifest manifest, long firstIndex, long endIndex, long lateToleranceNs, long startedNs)
     {
+        _startedNs = startedNs;
         _options = options;
         TakePath = takePath;
         Name = name;
@@ -93,12 +95,13 @@ public sealed class CaptureSession : IRunningTake
     {
         ArgumentNullException.ThrowIfNull(cameras);
         ArgumentNullException.ThrowIfNull(options);
+        long startedNs = SharedTimeline.NowNs(); // setup counts from here: the lead must cover it
         var started = new List<ICamera>();
         var pipelines = new List<CameraPipeline>();
         var trigger = new TriggerThread(options.Timer ?? new TriggerTimerOptions(), options.Name ?? Path.GetFileName(options.Path ?? ""));
         try
         {
-            return StartCore(trigger, cameras, options, started, pipelines);
+            return StartCore(trigger, cameras, options, started, pipelines, startedNs);
         }
         catch
         {
@@ -114,7 +117,7 @@ public sealed class CaptureSession : IRunningTake
     }
 
     private static CaptureSession StartCore(TriggerThread trigger, IReadOnlyList<ICamera> cameras, CaptureOptions options,
-        List<ICamera> started, List<CameraPipeline> pipelines)
+        List<ICamera> started, List<CameraPipeline> pipelines, long startedNs)
     {
         var schedule = options.Schedule ?? throw new InvalidCaptureArgumentException("FrameRate", "a take needs a schedule: give -FrameRate or -Period.");
         if (cameras.Count == 0)
@@ -144,8 +147,10 @@ public sealed class CaptureSession : IRunningTake
         var clocks = options.ClockModelSamples == 0 ? null
             : TimestampDeltaMeter.Measure(Environment.MachineName, cameras, TakeClockModels.Options(options.ClockModelSamples));
 
-        long now = SharedTimeline.NowNs();
-        long first = schedule.FirstIndexAtOrAfter(now + JoinMarginNs);
+        // The first slot counts from when the take was started, not from now: slots due while the take is set up are
+        // this host's slots, recorded as TriggerLate (and as a fault) if the trigger thread is not ready for them. Only
+        // a take started after T0 joins late.
+        long first = schedule.FirstIndexAtOrAfter(startedNs + JoinMarginNs);
         long end = schedule.EndIndex;
         if (first >= end)
             throw new InvalidCaptureArgumentException("StartTime",
@@ -168,7 +173,7 @@ public sealed class CaptureSession : IRunningTake
             FirstFrameIndex = first,
             EndFrameIndex = end,
             LateToleranceNs = lateTolerance,
-            StartedNs = now,
+            StartedNs = startedNs,
             State = TakeState.Recording,
         };
 
@@ -214,7 +219,7 @@ public sealed class CaptureSession : IRunningTake
             });
         }
 
-        session = new CaptureSession(trigger, options, takePath, name, pipelines.ToArray(), manifest, first, end, lateTolerance);
+        session = new CaptureSession(trigger, options, takePath, name, pipelines.ToArray(), manifest, first, end, lateTolerance, startedNs);
         session._clockStart = clocks;
         TakeFolder.WriteManifest(takePath, manifest);
         foreach (var p in pipelines)
@@ -225,6 +230,42 @@ public sealed class CaptureSession : IRunningTake
         }
         session.StartThreads();
         return session;
+    }
+
+    /// <summary>The least a take's setup is expected to cost before its rings, ns (300 ms): see <see cref="CheckLead"/>.</summary>
+    public const long SetupFloorNs = 300_000_000;
+
+    /// <summary>What allocating and locking (mlockall) frame-ring memory is expected to cost, ns per MiB (2 ms): see <see cref="CheckLead"/>.</summary>
+    public const long RingLockNsPerMiB = 2_000_000;
+
+    /// <summary>
+    /// Estimates, before <see cref="Start"/>, whether the lead until the first frame covers the take's setup: configuring
+    /// the cameras, latching their clocks, creating the folder and encoders, allocating the frame rings (which mlockall
+    /// locks into RAM page by page as they are allocated), starting the streams and readying the trigger thread.
+    /// </summary>
+    /// <remarks>
+    /// The estimate is <see cref="SetupFloorNs"/> plus <see cref="RingLockNsPerMiB"/> for every MiB of ring memory.
+    /// Measured on the 2-core test machine while other builds ran (take.json: <c>TriggerThread.ReadyNs - StartedNs</c>):
+    /// 400-620 ms for the first take in a process (first-call JIT, mlockall of the process), 70-240 ms for later ones
+    /// with 4-36 MiB of rings, and 2.7 s for a first take with 1 GiB of rings (2.3 ms per MiB). The floor covers the
+    /// first take with small rings; later takes in the same process usually need less. A shorter lead does not stop the
+    /// take: the slots due before the trigger thread is ready are recorded as TriggerLate and as one Trigger fault.
+    /// </remarks>
+    /// <param name="cameras">The open cameras of the take.</param>
+    /// <param name="options">The take's options, as they will be given to <see cref="Start"/>.</param>
+    /// <param name="nowNs">Now on the shared timeline, ns.</param>
+    /// <exception cref="InvalidCaptureArgumentException">The rings cannot be sized (BufferMemory, BufferSeconds).</exception>
+    public static LeadCheck CheckLead(IReadOnlyList<ICamera> cameras, CaptureOptions options, long nowNs)
+    {
+        ArgumentNullException.ThrowIfNull(cameras);
+        ArgumentNullException.ThrowIfNull(options);
+        var schedule = options.Schedule;
+        long first = schedule.FirstIndexAtOrAfter(nowNs + JoinMarginNs);
+        var frameBytes = cameras.Select(c => c.FrameBytes).ToArray();
+        int depth = FrameRing.DepthFor(frameBytes, options.BufferMemoryBytes, options.BufferSeconds, schedule.FrameRateHz);
+        long ringBytes = depth * frameBytes.Sum(b => (long)b);
+        long estimate = SetupFloorNs + (long)((double)ringBytes / (1 << 20) * RingLockNsPerMiB);
+        return new LeadCheck(schedule.TimeOf(first) - nowNs, estimate, ringBytes, first, schedule.StartNs < nowNs);
     }
 
     private static readonly string[] RecordedFeatures =
@@ -293,9 +334,14 @@ public sealed class CaptureSession : IRunningTake
                     _manifest.Cameras[i].WarmUpFrames = _pipelines[i].WarmUpFrames;
                 }
                 _manifest.TriggerThread = _trigger.Report ?? new TriggerThreadReport();
+                _manifest.TriggerThread.ReadyNs = _loop.ReadyNs;
                 _wakeErrors.Fill(_manifest.TriggerThread);
+                bool faulted = _manifest.Faults.Any(f => f.Source is "Writer" or "Encoder" or "Trigger");
+                // Late slots are faults to report, not faults that end the take: they are accounted for (TriggerLate) and
+                // the take went on, so they leave the state Completed or Stopped.
+                RecordLateSlots(first, end);
                 _manifest.EndedNs = SharedTimeline.NowNs();
-                _manifest.State = _manifest.Faults.Any(f => f.Source is "Writer" or "Encoder" or "Trigger")
+                _manifest.State = faulted
                     ? TakeState.Faulted
                     : _stoppedEarly || end < _options.Schedule.EndIndex ? TakeState.Stopped : TakeState.Completed;
             }
@@ -348,13 +394,51 @@ public sealed class CaptureSession : IRunningTake
         }
     }
 
-    private void RecordFault(string? camera, string source, string message, Exception? exception)
+    /// <summary>
+    /// Records one Trigger fault for the slots that were due before the trigger thread was ready (the setup outlasted
+    /// the lead) and one for the slots skipped because the thread woke too late, each with its frame ranges; the counts
+    /// already hold them as TriggerLate. Called once the trigger thread has ended.
+    /// </summary>
+    private void RecordLateSlots(long first, long end)
+    {
+        var ci = System.Globalization.CultureInfo.InvariantCulture;
+        long slots = Math.Max(0, end - first);
+        var schedule = _options.Schedule;
+        var setup = _loop.DueBeforeReady;
+        if (setup.Slots > 0)
+        {
+            long ready = _loop.ReadyNs;
+            long setupMs = (ready - _startedNs) / 1_000_000;
+            string frames = FramesText(setup);
+            var (was, they) = setup.Slots == 1 ? ("was", "it was not triggered and is") : ("were", "they were not triggered and are");
+            string message = schedule.StartNs >= _startedNs
+                ? string.Create(ci, $"{frames} ({setup.Slots} of {slots}) {was} due before the trigger thread was ready (setup took {setupMs} ms, lead was {(schedule.TimeOf(first) - _startedNs) / 1_000_000} ms), so {they} recorded as TriggerLate; raise -Lead (or give a later -StartTime) to at least {LeadCheck.SuggestLeadNs(ready - _startedNs) / 1e9:0.#} s.")
+                : string.Create(ci, $"{frames} ({setup.Slots} of {slots}) {was} due before the trigger thread was ready: this host joined {(_startedNs - schedule.StartNs) / 1_000_000} ms after T0 and its setup took {setupMs} ms, so {they} recorded as TriggerLate.");
+            RecordFault(null, "Trigger", message, null, ready);
+        }
+        var woke = _loop.WokeLate;
+        if (woke.Slots > 0)
+        {
+            var t = _manifest.TriggerThread;
+            string message = string.Create(ci,
+                $"{woke.Slots} of {slots} slots {(woke.Slots == 1 ? "was" : "were")} skipped and recorded as TriggerLate because the trigger thread woke more than the late tolerance ({_manifest.LateToleranceNs / 1e6:0.###} ms) after the deadline: {FramesText(woke)} (wake-up error p99 {t?.WakeErrorP99Us:0.#} µs, max {t?.WakeErrorMaxUs:0.#} µs; {t?.GarbageCollections} garbage collections during the take; see TriggerThread in take.json).");
+            RecordFault(null, "Trigger", message, null, schedule.TimeOf(woke.FirstIndex));
+        }
+
+        static string FramesText(LateSlotRuns runs) =>
+            (runs.Slots == 1 ? "frame " : "frames ") + runs.Describe();
+    }
+
+    private void RecordFault(string? camera, string source, string message, Exception? exception) =>
+        RecordFault(camera, source, message, exception, SharedTimeline.NowNs());
+
+    private void RecordFault(string? camera, string source, string message, Exception? exception, long timeNs)
     {
         lock (_gate)
         {
             _manifest.Faults.Add(new TakeFault
             {
-                TimeNs = SharedTimeline.NowNs(),
+                TimeNs = timeNs,
                 Camera = camera,
                 Source = source,
                 Message = message,

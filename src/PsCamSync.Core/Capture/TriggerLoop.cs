@@ -19,6 +19,7 @@ internal sealed class TriggerLoop
     private readonly Action<string?, string, string, Exception?> _fault;
     private long _next;
     private long _end;
+    private long _readyNs;
 
     public TriggerLoop(FrameSchedule schedule, long firstIndex, long endIndex, CameraPipeline[] pipelines,
         DeadlineTimer timer, WakeErrorStatistics wakeErrors, long lateToleranceNs, Action<string?, string, string, Exception?> fault)
@@ -32,6 +33,17 @@ internal sealed class TriggerLoop
         _next = firstIndex;
         _end = endIndex;
     }
+
+    /// <summary>When the loop was ready to fire its first slot (after its first-call costs), ns on the shared timeline; 0 before.</summary>
+    public long ReadyNs => Volatile.Read(ref _readyNs);
+
+    /// <summary>Slots skipped as late because they were due before the loop was ready (<see cref="ReadyNs"/>): the take's
+    /// setup outlasted its lead. Read once the trigger thread has ended.</summary>
+    public LateSlotRuns DueBeforeReady { get; } = new();
+
+    /// <summary>Slots skipped as late because the thread woke more than the tolerance after their deadline. Read once
+    /// the trigger thread has ended.</summary>
+    public LateSlotRuns WokeLate { get; } = new();
 
     /// <summary>The next index to fire.</summary>
     public long NextIndex => Volatile.Read(ref _next);
@@ -112,6 +124,8 @@ internal sealed class TriggerLoop
         try
         {
             PrepareHotPath();
+            long ready = SharedTimeline.NowNs();
+            Volatile.Write(ref _readyNs, ready);
             for (long n = NextIndex; n < EndIndex; n = Volatile.Read(ref _next))
             {
                 long due = _schedule.TimeOf(n);
@@ -126,6 +140,8 @@ internal sealed class TriggerLoop
                 long error = woke - due;
                 _wakeErrors.Record(error);
                 bool late = error > _lateToleranceNs;
+                if (late)
+                    (due < ready ? DueBeforeReady : WokeLate).Add(n);
                 foreach (var p in _pipelines)
                 {
                     long issued = late ? 0 : SharedTimeline.NowNs();

@@ -123,6 +123,11 @@ public sealed class TriggerThreadReport
     public long TimerSlackNs { get; set; }
     /// <summary>True when mlockall(MCL_CURRENT|MCL_FUTURE) succeeded.</summary>
     public bool MemoryLocked { get; set; }
+    /// <summary>
+    /// When the trigger thread was ready to fire its first slot, ns on the shared timeline (0 when it never ran).
+    /// <c>ReadyNs - StartedNs</c> is what the take's setup cost; slots due before it are recorded as TriggerLate.
+    /// </summary>
+    public long ReadyNs { get; set; }
     /// <summary>Spin window before each deadline, ns (0 = pure sleep).</summary>
     public long SpinNs { get; set; }
     /// <summary>Settings that were refused, with errno text (e.g. "SCHED_FIFO: EPERM").</summary>

@@ -80,21 +80,75 @@ public sealed record FrameSchedule
         return (long)Math.Round(NanosPerSecond / frameRateHz, MidpointRounding.AwayFromZero);
     }
 
-    /// <summary>Builds a schedule from a rate and a duration, the way the cmdlets do.</summary>
+    /// <summary>
+    /// Builds the schedule of a take given as a rate and a duration: the period is <see cref="PeriodFromFrameRate"/>,
+    /// the frame count <see cref="FrameCountFor"/>. The cmdlets (through <c>CapturePlan</c>), the C# runner and the bench
+    /// all build their schedules here, so the same rate and duration give the same schedule on every host.
+    /// </summary>
     /// <param name="startNs">T0, ns on the shared timeline.</param>
     /// <param name="frameRateHz">Frames per second.</param>
-    /// <param name="durationNs">Take length in ns; the take holds <c>ceil(duration × rate)</c> frames (the whole-ns
-    /// period's rounding is forgiven, so 1 s at 30 Hz is 30 frames).</param>
-    public static FrameSchedule FromRateAndDuration(long startNs, double frameRateHz, long durationNs)
+    /// <param name="durationNs">Take length in ns.</param>
+    /// <exception cref="InvalidCaptureArgumentException">A value is out of range (names <c>FrameRate</c>, <c>Duration</c> or <c>StartTime</c>).</exception>
+    public static FrameSchedule FromRateAndDuration(long startNs, double frameRateHz, long durationNs) =>
+        new(startNs, PeriodFromFrameRate(frameRateHz), FrameCountFor(durationNs, frameRateHz), null);
+
+    /// <summary>
+    /// Builds the schedule of a take given as a whole-ns period and a duration: the frame count is
+    /// <see cref="FrameCountFor"/> at the rate the period stands for (<c>1e9 / period</c>), the same rule as for a rate.
+    /// </summary>
+    /// <param name="startNs">T0, ns on the shared timeline.</param>
+    /// <param name="periodNs">Frame period in ns; at least 1 µs.</param>
+    /// <param name="durationNs">Take length in ns.</param>
+    /// <exception cref="InvalidCaptureArgumentException">A value is out of range (names <c>Period</c>, <c>Duration</c> or <c>StartTime</c>).</exception>
+    public static FrameSchedule FromPeriodAndDuration(long startNs, long periodNs, long durationNs)
+    {
+        if (periodNs < 1_000)
+            throw new InvalidCaptureArgumentException("Period", $"the frame period must be at least 1 µs (1000 ns); got {periodNs} ns. Give a positive -FrameRate of at most 1 MHz or a longer -Period.");
+        return new(startNs, periodNs, FrameCountFor(durationNs, (double)NanosPerSecond / periodNs), null);
+    }
+
+    /// <summary>
+    /// How many frames a take of <paramref name="durationNs"/> at <paramref name="frameRateHz"/> holds: the one
+    /// frame-count formula of the module, <c>round(duration × rate)</c>, half a frame rounding up, and at least 1.
+    /// </summary>
+    /// <remarks>
+    /// <para>Frames are counted at the rate given, not in whole-ns periods, so the period's rounding is forgiven: 1 s at
+    /// 60 Hz is 60 frames, although 60 periods of 16 666 667 ns last 20 ns more than 1 s.</para>
+    /// <para>A duration that is a whole number of frames within floating-point error gives exactly that number
+    /// (0.1 s × 30 Hz is 3.0000000000000004 in binary: 3 frames). Any other duration gives the nearest whole number,
+    /// not the floor or the ceiling, because durations are decimal approximations of whole frame counts (the user
+    /// types 16.333 s for 979 frames at 59.94 Hz, which is 979.00002 frames, and 16.683 s for 1000 frames, which is
+    /// 999.9999), and a TimeSpan keeps only 100 ns ticks. Floor and ceiling change at whole counts, exactly where such
+    /// durations fall, so the last typed digit or tick would drop or add a frame, and hosts given "the same" duration
+    /// in different forms could disagree. Rounding changes half a frame away from every whole count, where no
+    /// duration aims. A half frame rounds up, to within 10⁻⁹ frame, so binary rounding cannot move an exact half.</para>
+    /// <para>A stop time is different: <see cref="StopNs"/> and <see cref="WithStopAt"/> take every frame due before it.</para>
+    /// </remarks>
+    /// <param name="durationNs">Take length, ns; positive.</param>
+    /// <param name="frameRateHz">Frames per second; positive and finite.</param>
+    /// <exception cref="InvalidCaptureArgumentException">A duration that is not positive or holds more frames than can be
+    /// counted (names <c>Duration</c>), or a rate that is not a positive number (names <c>FrameRate</c>).</exception>
+    public static long FrameCountFor(long durationNs, double frameRateHz)
     {
         if (durationNs <= 0)
-            throw new InvalidCaptureArgumentException("Duration", $"the duration must be positive; got {durationNs} ns.");
-        long period = PeriodFromFrameRate(frameRateHz);
-        // ceil(duration / period), forgiving the period's rounding: it is off the ideal 1e9/hz by at most 0.5 ns per
-        // frame, so 1 s at 30 Hz (period 33 333 333 ns) is 30 frames, not 31.
-        long whole = durationNs / period, rest = durationNs % period;
-        return new FrameSchedule(startNs, period, rest <= (whole + 1) / 2 ? Math.Max(whole, 1) : whole + 1, null);
+            throw new InvalidCaptureArgumentException("Duration", $"the duration must be positive; got {durationNs} ns. Use e.g. -Duration 00:00:10.");
+        if (!double.IsFinite(frameRateHz) || frameRateHz <= 0)
+            throw new InvalidCaptureArgumentException("FrameRate", $"the frame rate must be a positive number of Hz; got {frameRateHz}. Use e.g. -FrameRate 60.");
+        double frames = durationNs / (double)NanosPerSecond * frameRateHz;
+        if (!(frames < long.MaxValue / 2))
+            throw new InvalidCaptureArgumentException("Duration", "the take would hold more frames than can be counted; give a shorter -Duration.");
+        return Math.Max(1, (long)Math.Floor(frames + 0.5 + HalfFrameTolerance));
     }
+
+    /// <summary>How far below an exact half frame a count still rounds up, in frames: binary rounding of duration × rate.</summary>
+    private const double HalfFrameTolerance = 1e-9;
+
+    /// <summary>
+    /// Seconds as whole ns, rounded to the nearest ns (a cast would truncate: 16.333 × 1e9 is just under 16 333 000 000 in binary).
+    /// For callers that take seconds as a number (the C# runner, the bench).
+    /// </summary>
+    /// <exception cref="OverflowException">Not finite, or beyond ±292 years.</exception>
+    public static long NanosFromSeconds(double seconds) => checked((long)Math.Round(seconds * NanosPerSecond));
 
     /// <summary>Tn: when frame <paramref name="n"/> is due, ns on the shared timeline.</summary>
     /// <exception cref="OverflowException">The time does not fit in Int64 (about year 2262).</exception>

@@ -20,7 +20,7 @@ public class CapturePlanTests
     }
 
     [Fact]
-    public void RateAndDuration_GiveCeilingFrameCount_OnAGridAlignedStart_AfterTheDefaultLead()
+    public void RateAndDuration_GiveTheNearestFrameCount_OnAGridAlignedStart_AfterTheDefaultLead()
     {
         var s = new CapturePlan { FrameRate = 60, Duration = TimeSpan.FromSeconds(10) }.ToSchedule(Now);
         Assert.Equal(16_666_667, s.PeriodNs);
@@ -39,9 +39,13 @@ public class CapturePlanTests
     public void Duration_CountsFramesOfTheRateTyped(double hz, double seconds, long expected) =>
         Assert.Equal(expected, new CapturePlan { FrameRate = hz, Duration = TimeSpan.FromSeconds(seconds) }.ToSchedule(Now).FrameCount);
 
-    [Fact]
-    public void DurationWithPeriod_IsTheCeilingOfWholePeriods() =>
-        Assert.Equal(4, new CapturePlan { Period = TimeSpan.FromMilliseconds(30), Duration = TimeSpan.FromMilliseconds(100) }.ToSchedule(Now).FrameCount);
+    [Theory]
+    [InlineData(100, 3)] // 3.33 periods -> 3
+    [InlineData(105, 4)] // 3.5 periods: half a frame rounds up
+    [InlineData(120, 4)] // exactly 4
+    [InlineData(10, 1)]  // less than a frame is one frame
+    public void DurationWithPeriod_IsTheNearestWholeNumberOfPeriods(int milliseconds, long expected) =>
+        Assert.Equal(expected, new CapturePlan { Period = TimeSpan.FromMilliseconds(30), Duration = TimeSpan.FromMilliseconds(milliseconds) }.ToSchedule(Now).FrameCount);
 
     [Fact]
     public void Period_IsTakenExactly_AndFrameCountEndsTheTake()
@@ -213,6 +217,8 @@ public class CapturePlanTests
     {
         { 10, TimeSpan.FromSeconds(10) },
         { 0.5, TimeSpan.FromMilliseconds(500) },
+        { 16.333, TimeSpan.FromTicks(163_330_000) }, // to the nearest tick: TimeSpan.FromSeconds truncates to 163 329 999
+        { "1.001", TimeSpan.FromTicks(10_010_000) },
         { 2L, TimeSpan.FromSeconds(2) },
         { 1.5m, TimeSpan.FromSeconds(1.5) },
         { "10", TimeSpan.FromSeconds(10) },

@@ -16,7 +16,7 @@ public class SimulatedTakeTests
     {
         long period = FrameSchedule.PeriodFromFrameRate(hz);
         long start = FrameSchedule.AlignedStart(SharedTimeline.NowNs(), (long)(leadSeconds * 1e9), period);
-        return FrameSchedule.FromRateAndDuration(start, hz, (long)(seconds * 1e9));
+        return FrameSchedule.FromRateAndDuration(start, hz, FrameSchedule.NanosFromSeconds(seconds));
     }
 
     internal static List<ICamera> OpenSimulated(int count, Action<int, SimulatedCameraOptions>? configure = null)

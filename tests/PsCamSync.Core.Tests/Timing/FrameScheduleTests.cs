@@ -47,10 +47,51 @@ public class FrameScheduleTests
     [InlineData(60.0, 5.0, 300)]
     [InlineData(29.97, 10.0, 300)]
     [InlineData(60.0, 0.01, 1)]
-    [InlineData(60.0, 0.02, 2)]
+    [InlineData(60.0, 0.02, 1)]    // 1.2 frames
+    [InlineData(60.0, 0.025, 2)]   // 1.5 frames: half a frame rounds up
     [InlineData(12.5, 8.0, 100)]
-    public void FromRateAndDuration_CountsDurationTimesRate_RoundedUp(double hz, double seconds, long frames) =>
-        Assert.Equal(frames, FrameSchedule.FromRateAndDuration(T0, hz, (long)Math.Round(seconds * 1e9)).EndIndex);
+    [InlineData(59.94, 16.333, 979)]  // 979.00002 frames: the user meant 979
+    [InlineData(59.94, 16.683, 1000)] // 999.9999 frames: the user meant 1000
+    [InlineData(29.97, 66.333, 1988)] // 1988.00001
+    public void FromRateAndDuration_CountsDurationTimesRate_ToTheNearestFrame(double hz, double seconds, long frames) =>
+        Assert.Equal(frames, FrameSchedule.FromRateAndDuration(T0, hz, FrameSchedule.NanosFromSeconds(seconds)).EndIndex);
+
+    [Theory]
+    [InlineData(23.976)]
+    [InlineData(29.97)]
+    [InlineData(59.94)]
+    [InlineData(60.0)]
+    [InlineData(120.0)]
+    [InlineData(12.5)]
+    public void AWholeNumberOfFrames_WithinFloatingPointError_IsExactlyThatNumber(double hz)
+    {
+        foreach (long n in new long[] { 1, 2, 3, 7, 10, 100, 979, 1000, 1988, 86_400 })
+        {
+            double seconds = n / hz; // binary: a hair over or under n periods
+            Assert.Equal(n, FrameSchedule.FrameCountFor(FrameSchedule.NanosFromSeconds(seconds), hz));
+            Assert.Equal(n, FrameSchedule.FrameCountFor((long)(seconds * 1e9), hz)); // truncated to the ns below
+            Assert.Equal(n, FrameSchedule.FrameCountFor((long)Math.Round(seconds * 1e7) * 100, hz)); // 100 ns ticks
+        }
+    }
+
+    [Fact]
+    public void FromPeriodAndDuration_CountsWithTheSameRule()
+    {
+        Assert.Equal(3, FrameSchedule.FromPeriodAndDuration(T0, 30_000_000, 100_000_000).EndIndex); // 3.33
+        Assert.Equal(4, FrameSchedule.FromPeriodAndDuration(T0, 30_000_000, 105_000_000).EndIndex); // 3.5
+        Assert.Equal(3, FrameSchedule.FromPeriodAndDuration(T0, 30_000_000, 104_999_999).EndIndex); // 1 ns short of the half
+        Assert.Equal(1, FrameSchedule.FromPeriodAndDuration(T0, 30_000_000, 1_000).EndIndex); // less than a frame is one frame
+        // A period that is a whole number of ns gives the same count as the rate it stands for.
+        Assert.Equal(FrameSchedule.FromRateAndDuration(T0, 25, 7_770_000_000), FrameSchedule.FromPeriodAndDuration(T0, 40_000_000, 7_770_000_000));
+    }
+
+    [Fact]
+    public void FrameCountFor_RejectsWhatCannotBeCounted()
+    {
+        Assert.Equal("Duration", Assert.Throws<InvalidCaptureArgumentException>(() => FrameSchedule.FrameCountFor(0, 30)).ParameterName);
+        Assert.Equal("FrameRate", Assert.Throws<InvalidCaptureArgumentException>(() => FrameSchedule.FrameCountFor(1, double.NaN)).ParameterName);
+        Assert.Equal("Duration", Assert.Throws<InvalidCaptureArgumentException>(() => FrameSchedule.FrameCountFor(long.MaxValue, 1e12)).ParameterName);
+    }
 
     [Fact]
     public void LateJoiner_LandsOnTheSameGrid_AndEndsOnTheSameFrame()
