@@ -15,11 +15,11 @@ AfterAll {
 
 Describe 'Start-SyncCapture with a lead shorter than the setup' -Tag CI {
     BeforeAll {
-        # 50 ms is far less than the setup (clock latches, rings locked into RAM, streams, trigger thread): the
+        # 50 ms is far less than the setup (clock latches, 256 MB of rings locked into RAM, streams, trigger thread): the
         # estimate warns before the take starts, and the slots due before the trigger thread is ready are recorded.
         $script:Path = Join-Path $Takes 'short-lead'
         $script:Result = Get-SyncCamera -Simulated 2 |
-            Start-SyncCapture -FrameRate 30 -FrameCount 30 -Lead 0.05 -Path $Path -Wait -WarningVariable w -ErrorVariable e -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+            Start-SyncCapture -FrameRate 30 -FrameCount 30 -Lead 0.05 -BufferMemory 256MB -Path $Path -Wait -WarningVariable w -ErrorVariable e -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
         $script:Warnings = $w
         $script:Errors = $e
         $script:Manifest = Get-Content (Join-Path $Path 'take.json') -Raw | ConvertFrom-Json

@@ -168,7 +168,7 @@ Describe 'Start-SyncCapture -Wait' -Tag CI {
         $path = NewTakePath 'ctrlc'
         $ps = [powershell]::Create()
         try {
-            $null = $ps.AddScript("Import-Module '$Manifest'; Start-SyncCapture -CameraId sim-0 -FrameRate 30 -Duration 600 -Lead 0.2 -Path '$path' -Wait")
+            $null = $ps.AddScript("Import-Module '$Manifest'; Start-SyncCapture -CameraId sim-0 -FrameRate 30 -Duration 600 -Lead 1 -Path '$path' -Wait")
             $async = $ps.BeginInvoke()
             $deadline = [DateTime]::UtcNow.AddSeconds(30)
             while (-not (Test-Path (Join-Path $path 'take.json')) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
@@ -202,7 +202,7 @@ Describe 'Start-SyncCapture as a job' -Tag CI {
     }
 
     It 'stops with Stop-Job, which returns, and the job ends Stopped' {
-        $job = Start-SyncCapture -CameraId sim-0 -FrameRate 30 -Duration 600 -Lead 0.2 -Path (NewTakePath 'stopjob') -Name pester-stopjob
+        $job = Start-SyncCapture -CameraId sim-0 -FrameRate 30 -Duration 600 -Lead 1 -Path (NewTakePath 'stopjob') -Name pester-stopjob
         try {
             Start-Sleep -Seconds 1.5
             $job | Stop-Job
@@ -215,7 +215,7 @@ Describe 'Start-SyncCapture as a job' -Tag CI {
     }
 
     It 'stops with Stop-SyncCapture -At on the first frame due at or after that time' {
-        $job = Start-SyncCapture -CameraId sim-0, sim-1 -Backend Simulated -FrameRate 100 -Duration 600 -Lead 0.2 -Path (NewTakePath 'stopat') -Name pester-stopat
+        $job = Start-SyncCapture -CameraId sim-0, sim-1 -Backend Simulated -FrameRate 100 -Duration 600 -Lead 1 -Path (NewTakePath 'stopat') -Name pester-stopat
         try {
             $line = 'Stop-SyncCapture -Name pester-st'
             (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText |
