@@ -271,7 +271,7 @@ public class CmdletConventionTests
     [MemberData(nameof(CompletionCases))]
     public void ArgumentCompleter_Completes(string name, string line, string expected)
     {
-        _ = name;
+        Assert.StartsWith(name + " ", line);
         File.WriteAllText(Path.Combine(PS.TempPath, "ptp4l-test"), ""); // what -SocketPath offers: ptp4l* entries
         File.WriteAllText(Path.Combine(PS.TempPath, "other"), "");
         var offered = Complete(line.Replace("$TestTemp", PS.TempPath));
