@@ -1,158 +1,309 @@
+using System.Management.Automation;
 using System.Reflection;
+using System.Text.RegularExpressions;
 using PsCamSync.Module.Tests.Support;
 
 namespace PsCamSync.Module.Tests;
 
-/// <summary>Conventions of the cmdlet classes, read from the built PsCamSync.dll.</summary>
+/// <summary>Conventions of the cmdlets, asked of PowerShell (Get-Command, Get-Verb, TabExpansion2, -WhatIf) where it can answer.</summary>
+[Collection(ModuleCollection.Name)]
 public class CmdletConventionTests
 {
-    private static readonly ModuleUnderTest Module = ModuleUnderTest.Instance;
+    private const string AllSets = "__AllParameterSets";
 
-    public static TheoryData<string> CmdletNames()
-    {
-        var data = new TheoryData<string>();
-        foreach (var c in ModuleUnderTest.Instance.Cmdlets())
-            data.Add(c.Name);
-        return data;
-    }
+    private static ModuleRunspace PS => ModuleRunspace.Shared;
+
+    public static TheoryData<string> CmdletNames() => ModuleRunspace.CmdletNames();
 
     /// <summary>Cmdlets with a read-only verb that change state on purpose, each with ShouldProcess.</summary>
     private static readonly HashSet<string> ReadersThatEnable = new(StringComparer.Ordinal) { "Test-PtpSync" };
 
-    private static CmdletType Cmdlet(string name) => Module.Cmdlets().Single(c => c.Name == name);
+    /// <summary>The cmdlets whose -WhatIf a behaviour test below runs.</summary>
+    private static readonly HashSet<string> WhatIfTested = new(StringComparer.Ordinal) { "Start-SyncCapture", "Stop-SyncCapture", "Test-PtpSync" };
 
-    [Fact]
-    public void TheAssemblyHasCmdlets() => Assert.NotEmpty(Module.Cmdlets());
+    // ---- Names and classes ----
 
     [Theory]
     [MemberData(nameof(CmdletNames))]
-    public void UsesAnApprovedVerb(string name) =>
-        Assert.True(ApprovedVerbs.All.Contains(Cmdlet(name).Verb), $"{name}: '{Cmdlet(name).Verb}' is not an approved verb (Get-Verb).");
+    public void UsesAnApprovedVerb(string name)
+    {
+        var verbs = PS.Invoke("Get-Verb | ForEach-Object Verb").Select(v => v.ToString()).ToHashSet(StringComparer.Ordinal);
+        Assert.True(verbs.Contains(PS.Cmdlet(name).Verb), $"{name}: '{PS.Cmdlet(name).Verb}' is not an approved verb (Get-Verb).");
+    }
+
+    [Fact]
+    public void TheVerbListsOfTheseTests_HoldApprovedVerbsOnly()
+    {
+        var verbs = PS.Invoke("Get-Verb | ForEach-Object Verb").Select(v => v.ToString()).ToHashSet(StringComparer.Ordinal);
+        Assert.All(ApprovedVerbs.ChangeState.Concat(ApprovedVerbs.ReadOnly), v => Assert.Contains(v, verbs));
+    }
 
     [Theory]
     [MemberData(nameof(CmdletNames))]
     public void IsAPublicSealedClassNamedVerbNounCommand(string name)
     {
-        var c = Cmdlet(name);
-        Assert.True(c.Type.IsPublic, $"{c.Type.FullName} must be public.");
-        Assert.True(c.Type.IsSealed, $"{c.Type.FullName} must be sealed.");
-        Assert.Equal(c.Verb + c.Noun + "Command", c.Type.Name);
-        var baseNames = new List<string>();
-        for (var t = c.Type.BaseType; t is not null; t = t.BaseType)
-            baseNames.Add(t.FullName!);
-        Assert.Contains("System.Management.Automation.PSCmdlet", baseNames);
+        var c = PS.Cmdlet(name);
+        var type = c.ImplementingType;
+        Assert.True(type.IsPublic, $"{type.FullName} must be public.");
+        Assert.True(type.IsSealed, $"{type.FullName} must be sealed.");
+        Assert.Equal(c.Verb + c.Noun + "Command", type.Name);
+        Assert.True(type.IsSubclassOf(typeof(PSCmdlet)), $"{type.FullName} must derive from PSCmdlet.");
     }
 
     [Theory]
     [MemberData(nameof(CmdletNames))]
     public void LivesInItsOwnFileNamedAfterTheClass(string name)
     {
-        var c = Cmdlet(name);
-        string file = Path.Combine(Module.Root, "src", "PsCamSync", c.Type.Name + ".cs");
-        Assert.True(File.Exists(file), $"{c.Type.Name} should be in {file}.");
+        var type = PS.Cmdlet(name).ImplementingType;
+        string file = Path.Combine(PS.Root, "src", "PsCamSync", type.Name + ".cs");
+        Assert.True(File.Exists(file), $"{type.Name} should be in {file}.");
         string source = File.ReadAllText(file);
-        Assert.Contains("class " + c.Type.Name, source);
-        Assert.Equal(1, System.Text.RegularExpressions.Regex.Matches(source, @"\[Cmdlet\(").Count);
+        Assert.Contains("class " + type.Name, source);
+        Assert.Single(Regex.Matches(source, @"\[Cmdlet\("));
     }
+
+    // ---- Output types ----
+
+    /// <summary>The [OutputType] attributes of a cmdlet: the types and the parameter sets they are for (empty: every set).</summary>
+    private static IReadOnlyList<(Type[] Types, string[] Sets)> OutputTypeAttributes(string name) =>
+        PS.Cmdlet(name).ImplementingType.GetCustomAttributes<OutputTypeAttribute>()
+            .Select(a => (a.Type.Select(t => t.Type!).ToArray(), a.ParameterSetName.Where(s => s != AllSets).ToArray()))
+            .ToList();
+
+    /// <summary>The types a cmdlet declares for one of its parameter sets.</summary>
+    private static IReadOnlyList<Type> DeclaredFor(string name, string set) =>
+        OutputTypeAttributes(name).Where(a => a.Sets.Length == 0 || a.Sets.Contains(set)).SelectMany(a => a.Types).ToList();
 
     [Theory]
     [MemberData(nameof(CmdletNames))]
-    public void DeclaresOutputTypes_ThatExist_ForParameterSetsThatExist(string name)
+    public void DeclaresOutputTypes_ThatResolve_ForParameterSetsThatExist(string name)
     {
-        var c = Cmdlet(name);
-        Assert.True(c.OutputTypes.Count > 0, $"{name} declares no [OutputType].");
-        foreach (var (types, sets) in c.OutputTypes)
-        {
-            foreach (var set in sets)
-                Assert.True(c.ParameterSets.Contains(set), $"{name}: [OutputType] names parameter set '{set}', which no parameter declares.");
-            foreach (var typeName in types)
-            {
-                var type = Module.FindType(typeName) ?? Type.GetType(typeName);
-                if (type is null && typeName.StartsWith("System.Management.Automation.", StringComparison.Ordinal))
-                    continue; // PowerShell's own types (Job, ...) are in the reference assembly
-                Assert.True(type is not null, $"{name}: output type {typeName} is not in the module's assemblies.");
-            }
-        }
+        var c = PS.Cmdlet(name);
+        Assert.True(c.OutputType.Count > 0, $"{name} declares no [OutputType].");
+        Assert.All(c.OutputType, t => Assert.True(t.Type is not null, $"{name}: output type {t.Name} does not resolve to a loaded type."));
+        var sets = c.ParameterSets.Select(s => s.Name).ToHashSet();
+        foreach (var set in OutputTypeAttributes(name).SelectMany(a => a.Sets))
+            Assert.True(sets.Contains(set), $"{name}: [OutputType] names parameter set '{set}'; Get-Command knows {string.Join(", ", sets)}.");
     }
 
     [Theory]
     [MemberData(nameof(CmdletNames))]
     public void OutputTypesOfThisModule_ArePublicAndSealed(string name)
     {
-        foreach (var typeName in Cmdlet(name).OutputTypes.SelectMany(o => o.Types))
+        foreach (var type in PS.Cmdlet(name).OutputType.Select(t => t.Type).Where(t => t?.Assembly == PS.Commands || t?.Assembly == PS.Core))
         {
-            if (Module.FindType(typeName) is { } type)
-            {
-                Assert.True(type.IsPublic, $"{typeName} must be public.");
-                Assert.True(type.IsSealed, $"{typeName} must be sealed.");
-            }
+            Assert.True(type!.IsPublic, $"{type} must be public.");
+            Assert.True(type.IsSealed, $"{type} must be sealed.");
         }
     }
 
-    [Fact]
-    public void EveryParameterSetGetsAnOutputType_WhereTheTypeDependsOnTheSet()
+    [Theory]
+    [MemberData(nameof(CmdletNames))]
+    public void EveryParameterSetGetsAnOutputType_WhereTheTypeDependsOnTheSet(string name)
     {
-        foreach (var c in Module.Cmdlets())
-        {
-            var perSet = c.OutputTypes.Where(o => o.ParameterSets.Count > 0).SelectMany(o => o.ParameterSets).ToHashSet();
-            if (perSet.Count == 0)
-                continue; // one output type for every set
-            foreach (var set in c.ParameterSets)
-                Assert.True(perSet.Contains(set), $"{c.Name}: parameter set '{set}' has no [OutputType].");
-        }
+        var perSet = OutputTypeAttributes(name).SelectMany(a => a.Sets).ToHashSet();
+        if (perSet.Count == 0)
+            return; // one output type for every set
+        foreach (var set in PS.Cmdlet(name).ParameterSets)
+            Assert.True(perSet.Contains(set.Name), $"{name}: parameter set '{set.Name}' has no [OutputType].");
     }
+
+    /// <summary>Real output (see <see cref="ModuleRunspace.EnsureSamples"/>) by cmdlet and the parameter set its call bound.</summary>
+    public static TheoryData<string, string, string> OutputCases() => new()
+    {
+        { "Get-SyncCamera", AllSets, "$Samples.Cameras" },
+        { "Start-SyncCapture", "AsJob", "$Samples.Job" },
+        { "Start-SyncCapture", "Wait", "$Samples.Result" },
+        { "Stop-SyncCapture", "Job", "$Samples.Stopped" },
+        { "Measure-SyncTake", "Take", "$Samples.Report" },
+        { "Measure-SyncTake", "PerCamera", "$Samples.PerCamera" },
+        { "Test-PtpSync", "Default", "$Samples.Ptp" },
+        { "Test-PtpSync", "Quiet", "$Samples.PtpQuiet" },
+        { "Get-CameraTimestampDelta", AllSets, "$Samples.Delta" },
+    };
+
+    [Theory]
+    [MemberData(nameof(OutputCases))]
+    public void Output_IsOfTheTypeDeclaredForItsParameterSet(string name, string set, string sample)
+    {
+        PS.EnsureSamples();
+        Assert.Contains(set, PS.Cmdlet(name).ParameterSets.Select(s => s.Name));
+        var declared = DeclaredFor(name, set);
+        var output = PS.Invoke(sample + " | ForEach-Object { $_ }");
+        Assert.NotEmpty(output);
+        foreach (var o in output)
+            Assert.True(declared.Any(t => t.IsInstanceOfType(o.BaseObject)),
+                $"{name} (set {set}) wrote a {o.BaseObject.GetType()}; it declares {string.Join(", ", declared.Select(t => t.Name))} for that set.");
+    }
+
+    [Theory]
+    [MemberData(nameof(CmdletNames))]
+    public void EveryCmdlet_AndEverySetWithItsOwnOutputType_HasAnOutputCase(string name)
+    {
+        var cases = OutputCases().Select(row => ((string)row[0], (string)row[1])).ToList();
+        Assert.Contains(cases, c => c.Item1 == name);
+        foreach (var set in OutputTypeAttributes(name).SelectMany(a => a.Sets).Distinct())
+            Assert.Contains((name, set), cases);
+    }
+
+    // ---- ShouldProcess ----
 
     [Theory]
     [MemberData(nameof(CmdletNames))]
     public void SupportsShouldProcess_ExactlyWhenTheVerbChangesState(string name)
     {
-        var c = Cmdlet(name);
+        var c = PS.Cmdlet(name);
+        bool whatIf = c.Parameters.ContainsKey("WhatIf") && c.Parameters.ContainsKey("Confirm");
         if (ApprovedVerbs.ChangeState.Contains(c.Verb))
-            Assert.True(c.SupportsShouldProcess, $"{name} changes state: declare [Cmdlet(..., SupportsShouldProcess = true)] and call ShouldProcess.");
+            Assert.True(whatIf, $"{name} changes state: it must take -WhatIf and -Confirm (SupportsShouldProcess).");
         // Test-PtpSync reads, but issue 3 has it enable PTP on the cameras it checks, with ShouldProcess and -WhatIf.
         if (ApprovedVerbs.ReadOnly.Contains(c.Verb) && !ReadersThatEnable.Contains(name))
-            Assert.False(c.SupportsShouldProcess, $"{name} only reads: it must not ask for confirmation.");
+            Assert.False(whatIf, $"{name} only reads: it must not take -WhatIf/-Confirm.");
     }
 
     [Theory]
     [MemberData(nameof(CmdletNames))]
-    public void ShouldProcessCmdlets_CallShouldProcess(string name)
+    public void EveryCmdletWithWhatIf_HasAWhatIfBehaviourTest(string name) =>
+        Assert.Equal(PS.Cmdlet(name).Parameters.ContainsKey("WhatIf"), WhatIfTested.Contains(name));
+
+    [Fact]
+    public void StartSyncCapture_WhatIf_SaysWhatItWouldRecord_AndStartsNothing()
     {
-        // Declaring SupportsShouldProcess without calling ShouldProcess makes -WhatIf a lie.
-        var c = Cmdlet(name);
-        if (!c.SupportsShouldProcess)
-            return;
-        string source = File.ReadAllText(Path.Combine(Module.Root, "src", "PsCamSync", c.Type.Name + ".cs"));
-        Assert.Contains("ShouldProcess(", source);
+        string path = Path.Combine(PS.TempPath, "whatif-start");
+        PS.SetVariable("path", path);
+        var run = PS.Run("Start-SyncCapture -CameraId sim-0 -Backend Simulated -FrameRate 30 -FrameCount 10 -Path $path -Name whatif-start -WhatIf");
+        Assert.Empty(run.Errors);
+        Assert.Empty(run.Output);
+        Assert.Contains($"What if: Performing the operation \"Record 1 camera(s) (sim-0) at 30 Hz, 10 frames from ", run.HostText);
+        Assert.Contains($"on target \"{path}\".", run.HostText);
+        Assert.False(Directory.Exists(path), "-WhatIf created the take folder.");
+        Assert.Empty(PS.Invoke("Get-Job -Name whatif-start -ErrorAction SilentlyContinue"));
+        var stop = PS.Run("Stop-SyncCapture -Name whatif-start");
+        Assert.Equal("SyncCaptureNotFound", Assert.Single(stop.Errors).FullyQualifiedErrorId.Split(',')[0]);
     }
+
+    [Fact]
+    public void StopSyncCapture_WhatIf_SaysWhatItWouldStop_AndTheTakeRecordsOn()
+    {
+        string path = Path.Combine(PS.TempPath, "whatif-stop");
+        PS.SetVariable("path", path);
+        PS.Invoke("$job = Start-SyncCapture -CameraId sim-0 -Backend Simulated -FrameRate 100 -Duration 600 -Lead 0.2 -Path $path -Name whatif-stop");
+        try
+        {
+            var run = PS.Run("Stop-SyncCapture -Name whatif-stop -WhatIf");
+            Assert.Empty(run.Errors);
+            Assert.Empty(run.Output);
+            Assert.Contains($"What if: Performing the operation \"Stop now\" on target \"take 'whatif-stop' ({path})\".", run.HostText);
+            PS.Invoke("$whatIfDone = [DateTimeOffset]::UtcNow; Start-Sleep -Seconds 1");
+            Assert.Equal("Running", PS.Value<string>("$job.State.ToString()"));
+
+            // Without -WhatIf the same call stops it, a second after the -WhatIf: the take recorded on until then.
+            var stopped = PS.InvokeSingle("Stop-SyncCapture -Name whatif-stop -Wait");
+            Assert.Equal("Stopped", stopped.Properties["State"].Value.ToString());
+            long dueAtWhatIf = PS.Value<long>("[long](($whatIfDone - $job.StartTime).TotalSeconds * 100)");
+            long end = (long)stopped.Properties["EndFrameIndex"].Value;
+            Assert.True(end > dueAtWhatIf + 50, $"The take ended at frame {end}; frame {dueAtWhatIf} was due when -WhatIf returned, a second before the real stop.");
+        }
+        finally
+        {
+            PS.Invoke("$job | Remove-Job -Force");
+        }
+    }
+
+    [Fact]
+    public void TestPtpSync_WhatIf_SaysItWouldEnablePtp_AndLeavesItOff()
+    {
+        PS.SetVariable("noPtp4l", Path.Combine(PS.TempPath, "no-ptp4l"));
+        const string Test = "Test-PtpSync -CameraId sim-0, sim-1 -Backend Simulated -SocketPath $noPtp4l -Timeout 0 -ErrorAction SilentlyContinue";
+        var whatIf = PS.Run("$r = " + Test + " -WhatIf; @($r.Cameras).Enabled");
+        Assert.Contains("What if: Performing the operation \"Enable PTP\" on target \"sim-0\".", whatIf.HostText);
+        Assert.Contains("What if: Performing the operation \"Enable PTP\" on target \"sim-1\".", whatIf.HostText);
+        Assert.Equal(new[] { false, false }, whatIf.Output.Select(o => (bool)o.BaseObject));
+
+        // Without -WhatIf the same call enables them, and says no "What if:".
+        var done = PS.Run("$r = " + Test + "; @($r.Cameras).Enabled");
+        Assert.DoesNotContain("What if:", done.HostText);
+        Assert.Equal(new[] { true, true }, done.Output.Select(o => (bool)o.BaseObject));
+    }
+
+    // ---- Parameter sets ----
 
     [Theory]
     [MemberData(nameof(CmdletNames))]
     public void CmdletsWithParameterSets_NameTheDefaultSet(string name)
     {
         // Without a default, a call that gives only shared parameters cannot be resolved to a set.
-        var c = Cmdlet(name);
-        var declared = c.Parameters.SelectMany(p => p.ParameterSets).Where(s => s != "__AllParameterSets").Distinct().ToList();
-        if (declared.Count > 0)
-            Assert.False(string.IsNullOrEmpty(c.DefaultParameterSetName), $"{name} has parameter sets ({string.Join(", ", declared)}) but no DefaultParameterSetName.");
+        // (With one named set and no default, PowerShell folds the shared parameters into it: one set, still named.)
+        var c = PS.Cmdlet(name);
+        if (c.ParameterSets.All(s => s.Name == AllSets))
+            return;
+        var sets = string.Join(", ", c.ParameterSets.Select(s => s.Name));
+        Assert.False(string.IsNullOrEmpty(c.DefaultParameterSet), $"{name} has parameter sets ({sets}) but no default.");
+        Assert.NotEqual(AllSets, c.DefaultParameterSet);
+        Assert.Equal(c.DefaultParameterSet, Assert.Single(c.ParameterSets, s => s.IsDefault).Name);
+    }
+
+    // ---- Argument completion ----
+
+    /// <summary>What typing the line and pressing Tab offers (TabExpansion2, as a console does).</summary>
+    private static IReadOnlyList<string> Complete(string line)
+    {
+        PS.SetVariable("line", line);
+        return PS.Invoke("(TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches | ForEach-Object ListItemText")
+            .Select(o => o.ToString()).ToList();
+    }
+
+    /// <summary>A command line ending in a parameter with a completer, and what Tab must offer (| separated).</summary>
+    public static TheoryData<string, string, string> CompletionCases() => new()
+    {
+        { "Get-SyncCamera", "Get-SyncCamera -Backend Sim", "Simulated" },
+        { "Start-SyncCapture", "Start-SyncCapture -Backend Sim", "Simulated" },
+        { "Test-PtpSync", "Test-PtpSync -Backend Sim", "Simulated" },
+        { "Get-CameraTimestampDelta", "Get-CameraTimestampDelta -Backend Sim", "Simulated" },
+        { "Start-SyncCapture", "Start-SyncCapture -Backend Simulated -CameraId sim-", "sim-0|sim-1|sim-2" },
+        { "Test-PtpSync", "Test-PtpSync -Backend Simulated -CameraId sim-", "sim-0|sim-1|sim-2" },
+        { "Get-CameraTimestampDelta", "Get-CameraTimestampDelta -Backend Simulated -CameraId sim-", "sim-0|sim-1|sim-2" },
+        { "Test-PtpSync", "Test-PtpSync -SocketPath $TestTemp/ptp4l", "$TestTemp/ptp4l-test" },
+        { "Get-CameraTimestampDelta", "Get-CameraTimestampDelta -SocketPath $TestTemp/ptp4l", "$TestTemp/ptp4l-test" },
+    };
+
+    [Theory]
+    [MemberData(nameof(CompletionCases))]
+    public void ArgumentCompleter_Completes(string name, string line, string expected)
+    {
+        Assert.StartsWith(name + " ", line);
+        File.WriteAllText(Path.Combine(PS.TempPath, "ptp4l-test"), ""); // what -SocketPath offers: ptp4l* entries
+        File.WriteAllText(Path.Combine(PS.TempPath, "other"), "");
+        var offered = Complete(line.Replace("$TestTemp", PS.TempPath));
+        Assert.Equal(expected.Replace("$TestTemp", PS.TempPath).Split('|'), offered);
     }
 
     [Fact]
-    public void ArgumentCompleters_HaveAPublicParameterlessConstructor()
+    public void CaptureNameCompleter_OffersTheRunningTakes()
     {
-        var completers = Module.Cmdlets()
-            .SelectMany(c => c.Type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
-            .SelectMany(p => p.GetCustomAttributesData())
-            .Where(a => a.AttributeType.FullName == "System.Management.Automation.ArgumentCompleterAttribute")
-            .Select(a => a.ConstructorArguments[0].Value)
-            .OfType<Type>()
-            .Distinct()
-            .ToList();
-        Assert.NotEmpty(completers);
-        foreach (var t in completers)
+        PS.SetVariable("path", Path.Combine(PS.TempPath, "complete-name"));
+        Assert.Empty(Complete("Stop-SyncCapture -Name complete-na"));
+        PS.Invoke("$job = Start-SyncCapture -CameraId sim-0 -Backend Simulated -FrameRate 30 -Duration 600 -Lead 0.2 -Path $path -Name complete-name");
+        try
         {
-            Assert.True(t.IsPublic && t.GetConstructor(Type.EmptyTypes) is not null, $"{t.FullName} must be public with a parameterless constructor.");
-            Assert.Contains(t.GetInterfaces(), i => i.FullName == "System.Management.Automation.IArgumentCompleter");
+            Assert.Equal(new[] { "complete-name" }, Complete("Stop-SyncCapture -Name complete-na"));
+            Assert.Equal(new[] { "complete-name" }, Complete("Stop-SyncCapture complete-"));
         }
+        finally
+        {
+            PS.Invoke("$job | Stop-Job; $job | Remove-Job -Force");
+        }
+        Assert.Empty(Complete("Stop-SyncCapture -Name complete-na"));
+    }
+
+    [Theory]
+    [MemberData(nameof(CmdletNames))]
+    public void EveryParameterWithACompleter_HasACompletionCase(string name)
+    {
+        var covered = CompletionCases().Select(row => ((string)row[0], Regex.Match((string)row[1], @"-(\w+) \S*$").Groups[1].Value))
+            .Append(("Stop-SyncCapture", "Name")) // CaptureNameCompleter_OffersTheRunningTakes
+            .ToHashSet();
+        foreach (var p in PS.Cmdlet(name).Parameters.Values.Where(p => p.Attributes.OfType<ArgumentCompleterAttribute>().Any()))
+            Assert.True(covered.Contains((name, p.Name)), $"{name} -{p.Name} has an argument completer but no completion test.");
     }
 }

@@ -1,108 +1,116 @@
-using System.Xml.Linq;
+using System.Management.Automation;
 using PsCamSync.Module.Tests.Support;
 
 namespace PsCamSync.Module.Tests;
 
-/// <summary>The MAML help (module/en-US/PsCamSync.dll-Help.xml) against the cmdlets.</summary>
+/// <summary>The help as Get-Help shows it in the runspace, against the cmdlets as Get-Command knows them.</summary>
+[Collection(ModuleCollection.Name)]
 public class HelpTests
 {
-    private static readonly ModuleUnderTest Module = ModuleUnderTest.Instance;
-    private static readonly XNamespace Command = "http://schemas.microsoft.com/maml/dev/command/2004/10";
-    private static readonly XNamespace Maml = "http://schemas.microsoft.com/maml/2004/10";
-    private static readonly string[] ShouldProcessParameters = { "WhatIf", "Confirm" };
+    private static ModuleRunspace PS => ModuleRunspace.Shared;
 
-    private static string HelpPath => Path.Combine(Module.Root, "module", "en-US", Path.GetFileName(Module.Commands.Location) + "-Help.xml");
+    public static TheoryData<string> CmdletNames() => ModuleRunspace.CmdletNames();
 
-    private static IReadOnlyDictionary<string, XElement> Entries() =>
-        XDocument.Load(HelpPath).Root!.Elements(Command + "command")
-            .ToDictionary(c => c.Element(Command + "details")!.Element(Command + "name")!.Value.Trim());
+    /// <summary>The strings a script writes.</summary>
+    private static List<string> Strings(string script) => PS.Invoke(script).Select(o => o?.ToString() ?? "").ToList();
 
-    public static TheoryData<string> CmdletNames()
-    {
-        var data = new TheoryData<string>();
-        foreach (var c in ModuleUnderTest.Instance.Cmdlets())
-            data.Add(c.Name);
-        return data;
-    }
+    private static void ForHelpOf(string name) => PS.Invoke($"$help = Get-Help -Name {name} -Full");
+
+    /// <summary>The parameters of a cmdlet that help documents: all but the common ones (-WhatIf/-Confirm are documented).</summary>
+    private static IEnumerable<string> Documentable(IEnumerable<string> parameters) => parameters.Where(p => !Cmdlet.CommonParameters.Contains(p));
 
     [Fact]
-    public void HelpFile_IsNamedAfterTheAssembly_AndIsMaml()
+    public void EveryCmdlet_FindsItsHelpFile_BesideTheManifest()
     {
-        Assert.True(File.Exists(HelpPath), $"{HelpPath} is missing.");
-        var root = XDocument.Load(HelpPath).Root!;
-        Assert.Equal("helpItems", root.Name.LocalName);
-        Assert.Equal("maml", (string?)root.Attribute("schema"));
-    }
-
-    [Fact]
-    public void HasAnEntryForEveryExportedCmdlet_AndNoOther()
-    {
-        var exported = Module.Manifest["CmdletsToExport"].Items.Order(StringComparer.Ordinal);
-        Assert.Equal(exported, Entries().Keys.Order(StringComparer.Ordinal));
-    }
-
-    [Theory]
-    [MemberData(nameof(CmdletNames))]
-    public void Entry_HasSynopsisDescriptionAndExamples(string name)
-    {
-        var entry = Entries()[name];
-        var cmdlet = Module.Cmdlets().Single(c => c.Name == name);
-        Assert.Equal(cmdlet.Verb, entry.Element(Command + "details")!.Element(Command + "verb")!.Value.Trim());
-        Assert.Equal(cmdlet.Noun, entry.Element(Command + "details")!.Element(Command + "noun")!.Value.Trim());
-        Assert.False(string.IsNullOrWhiteSpace(entry.Element(Command + "details")!.Element(Maml + "description")?.Value), $"{name}: no synopsis.");
-        Assert.False(string.IsNullOrWhiteSpace(entry.Element(Maml + "description")?.Value), $"{name}: no description.");
-        Assert.NotEmpty(entry.Descendants(Command + "example"));
-    }
-
-    [Theory]
-    [MemberData(nameof(CmdletNames))]
-    public void DocumentsExactlyTheParametersOfTheCmdlet_EachWithADescription(string name)
-    {
-        var cmdlet = Module.Cmdlets().Single(c => c.Name == name);
-        var expected = cmdlet.Parameters.Select(p => p.Name)
-            .Concat(cmdlet.SupportsShouldProcess ? ShouldProcessParameters : [])
-            .Order(StringComparer.Ordinal).ToList();
-        var documented = Entries()[name].Element(Command + "parameters")!.Elements(Command + "parameter").ToList();
-        Assert.Equal(expected, documented.Select(p => p.Element(Maml + "name")!.Value.Trim()).Order(StringComparer.Ordinal));
-        foreach (var p in documented)
-            Assert.False(string.IsNullOrWhiteSpace(p.Element(Maml + "description")?.Value), $"{name} -{p.Element(Maml + "name")!.Value}: no description.");
-    }
-
-    [Theory]
-    [MemberData(nameof(CmdletNames))]
-    public void Syntax_HasOneItemPerParameterSet_WithTheSetsParameters(string name)
-    {
-        var cmdlet = Module.Cmdlets().Single(c => c.Name == name);
-        var items = Entries()[name].Element(Command + "syntax")!.Elements(Command + "syntaxItem")
-            .Select(i => i.Elements(Command + "parameter").Select(p => p.Element(Maml + "name")!.Value.Trim()).Except(ShouldProcessParameters).Order(StringComparer.Ordinal).ToList())
-            .ToList();
-        Assert.Equal(cmdlet.ParameterSets.Count, items.Count);
-        foreach (var set in cmdlet.ParameterSets)
+        foreach (var c in PS.Cmdlets)
         {
-            var members = cmdlet.Parameters.Where(p => p.ParameterSets.Contains(set) || p.ParameterSets.Contains("__AllParameterSets"))
-                .Select(p => p.Name).Order(StringComparer.Ordinal).ToList();
-            Assert.True(items.Any(i => i.SequenceEqual(members)),
-                $"{name}: no syntax item lists exactly the parameters of set '{set}': {string.Join(", ", members)}.");
+            // HelpFile is the name PowerShell looks for, a full path once Get-Help has found it.
+            string file = Path.GetFileName(c.HelpFile);
+            Assert.Equal(Path.GetFileName(PS.Commands.Location) + "-Help.xml", file);
+            Assert.True(File.Exists(Path.Combine(PS.Module.ModuleBase, "en-US", file)),
+                $"{file} is not in {PS.Module.ModuleBase}/en-US, where Get-Help looks (the build copies module/en-US there).");
+        }
+    }
+
+    [Fact]
+    public void HelpFile_HasNoEntryForACommandTheModuleDoesNotExport()
+    {
+        // Get-Help only asks for exported names, so it cannot show a stale entry: read the file's command names.
+        PS.SetVariable("helpFile", Path.Combine(PS.Root, "module", "en-US", Path.GetFileName(PS.Cmdlets[0].HelpFile)));
+        var entries = Strings("([xml](Get-Content -Raw -LiteralPath $helpFile)).helpItems.command.details.name | ForEach-Object Trim");
+        Assert.Equal(PS.Cmdlets.Select(c => c.Name).Order(StringComparer.Ordinal), entries.Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(CmdletNames))]
+    public void GetHelp_HasSynopsisDescriptionAndExamples(string name)
+    {
+        var c = PS.Cmdlet(name);
+        ForHelpOf(name);
+        Assert.Equal(name, PS.Value<string>("$help.Name"));
+        Assert.Equal(c.Verb, PS.Value<string>("$help.details.verb"));
+        Assert.Equal(c.Noun, PS.Value<string>("$help.details.noun"));
+        // Without written help Get-Help makes a synopsis of the syntax and no description.
+        string synopsis = PS.Value<string>("$help.Synopsis");
+        Assert.False(string.IsNullOrWhiteSpace(synopsis), $"{name}: no synopsis.");
+        Assert.False(synopsis.StartsWith(name, StringComparison.Ordinal), $"{name}: the synopsis is the generated syntax: {synopsis}");
+        Assert.False(string.IsNullOrWhiteSpace(PS.Value<string>("$help.description.Text -join ''")), $"{name}: no description.");
+        var examples = Strings("@($help.examples.example) | ForEach-Object { $_.code -join '' }");
+        Assert.NotEmpty(examples);
+        Assert.All(examples, code => Assert.Contains("-", code));
+    }
+
+    [Theory]
+    [MemberData(nameof(CmdletNames))]
+    public void GetHelp_DocumentsExactlyTheParametersOfTheCmdlet_EachWithADescription(string name)
+    {
+        ForHelpOf(name);
+        var expected = Documentable(PS.Cmdlet(name).Parameters.Keys).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(expected, Strings("@($help.parameters.parameter).name").Order(StringComparer.Ordinal));
+        foreach (var p in expected)
+        {
+            PS.SetVariable("parameter", p);
+            Assert.False(string.IsNullOrWhiteSpace(PS.Value<string>("(@($help.parameters.parameter) | Where-Object name -eq $parameter).description.Text -join ''")),
+                $"{name} -{p}: no description.");
         }
     }
 
     [Theory]
     [MemberData(nameof(CmdletNames))]
-    public void ParameterAliases_AreDocumented(string name)
+    public void GetHelp_Syntax_HasOneItemPerParameterSet_WithTheSetsParameters(string name)
     {
-        var cmdlet = Module.Cmdlets().Single(c => c.Name == name);
-        var documented = Entries()[name].Element(Command + "parameters")!.Elements(Command + "parameter")
-            .ToDictionary(p => p.Element(Maml + "name")!.Value.Trim(), p => (string?)p.Attribute("aliases") ?? "none");
-        foreach (var p in cmdlet.Parameters.Where(p => p.Aliases.Count > 0))
-            Assert.All(p.Aliases, a => Assert.Contains(a, documented[p.Name]));
+        ForHelpOf(name);
+        var items = Strings("@($help.syntax.syntaxItem) | ForEach-Object { (@($_.parameter).name | Sort-Object) -join ',' }")
+            .Select(i => Documentable(i.Split(',', StringSplitOptions.RemoveEmptyEntries)).Except(Cmdlet.OptionalCommonParameters).ToList())
+            .ToList();
+        var sets = PS.Cmdlet(name).ParameterSets;
+        Assert.Equal(sets.Count, items.Count);
+        foreach (var set in sets)
+        {
+            var members = Documentable(set.Parameters.Select(p => p.Name)).Except(Cmdlet.OptionalCommonParameters).Order(StringComparer.Ordinal).ToList();
+            Assert.True(items.Any(i => i.Order(StringComparer.Ordinal).SequenceEqual(members)),
+                $"{name}: no syntax item lists exactly the parameters of set '{set.Name}': {string.Join(", ", members)}.");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(CmdletNames))]
+    public void GetHelp_DocumentsTheParameterAliases(string name)
+    {
+        ForHelpOf(name);
+        foreach (var p in PS.Cmdlet(name).Parameters.Values.Where(p => p.Aliases.Count > 0 && !Cmdlet.CommonParameters.Contains(p.Name)))
+        {
+            PS.SetVariable("parameter", p.Name);
+            string documented = PS.Value<string>("(@($help.parameters.parameter) | Where-Object name -eq $parameter).aliases");
+            Assert.All(p.Aliases, a => Assert.Contains(a, documented));
+        }
     }
 
     [Fact]
-    public void AboutTopic_Exists_AndNamesEveryCmdlet()
+    public void AboutTopic_IsFound_AndNamesEveryCmdlet()
     {
-        string about = File.ReadAllText(Path.Combine(Module.Root, "module", "en-US", "about_PsCamSync.help.txt"));
+        string about = PS.Text("Get-Help -Name about_PsCamSync");
         Assert.Contains("about_PsCamSync", about);
-        foreach (var c in Module.Cmdlets())
-            Assert.Contains(c.Name, about);
+        Assert.All(PS.Cmdlets, c => Assert.Contains(c.Name, about));
     }
 }
