@@ -29,11 +29,25 @@ public class FormatAndTypesTests
         ["PsCamSync.Core.Timing.TimestampDeltaResult"] = "$Samples.Delta",
     };
 
+    private const string Deserialized = "Deserialized.";
+
+    /// <summary>
+    /// Script that yields real objects of <paramref name="typeName"/>. For a <c>Deserialized.</c> name: the samples as
+    /// they arrive from Invoke-Command, serialized and deserialized as remoting does, with the PSComputerName note
+    /// property remoting adds.
+    /// </summary>
+    private static string Samples(string typeName) => typeName.StartsWith(Deserialized, StringComparison.Ordinal)
+        ? SampleOf[typeName[Deserialized.Length..]] + " | ForEach-Object { [System.Management.Automation.PSSerializer]::Deserialize(" +
+          "[System.Management.Automation.PSSerializer]::Serialize($_)) | Add-Member -NotePropertyName PSComputerName -NotePropertyValue 'pi-x' -PassThru }"
+        : SampleOf[typeName] + " | ForEach-Object { $_ }";
+
     /// <summary>Cells that are blank in the samples for a stated reason (view/label).</summary>
     private static readonly IReadOnlyDictionary<string, string> BlankAllowed = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["SyncCamera/Address"] = "a simulated camera has no transport address",
         ["PtpSyncResult/Grandmaster"] = "no ptp4l runs here: the sample's host part is an Error verdict without a grandmaster",
+        ["SyncCameraRemote/Address"] = "a simulated camera has no transport address",
+        ["PtpSyncResultRemote/Grandmaster"] = "no ptp4l runs here: the sample's host part is an Error verdict without a grandmaster",
     };
 
     /// <summary>Extended type data of the module: every type name it formats or extends (Deserialized. prefix removed).</summary>
@@ -43,13 +57,14 @@ public class FormatAndTypesTests
             .Select(n => n.StartsWith("Deserialized.", StringComparison.Ordinal) ? n["Deserialized.".Length..] : n)
             .Distinct().Order(StringComparer.Ordinal).ToList();
 
-    /// <summary>Every view of the format file: type name and view name.</summary>
+    /// <summary>Every view of the format file with each type name it is selected by (live and <c>Deserialized.</c>).</summary>
     public static TheoryData<string, string> Views()
     {
         var data = new TheoryData<string, string>();
-        foreach (var definition in PS.Invoke("Get-FormatData -TypeName 'PsCamSync.*'").Select(o => (ExtendedTypeDefinition)o.BaseObject))
+        foreach (var definition in PS.Invoke("Get-FormatData -TypeName 'PsCamSync.*', 'Deserialized.PsCamSync.*'").Select(o => (ExtendedTypeDefinition)o.BaseObject))
             foreach (var view in definition.FormatViewDefinition)
-                data.Add(definition.TypeNames.Single(), view.Name);
+                foreach (var typeName in definition.TypeNames)
+                    data.Add(typeName, view.Name);
         return data;
     }
 
@@ -67,6 +82,9 @@ public class FormatAndTypesTests
         Assert.NotEmpty(names);
         foreach (var name in names)
         {
+            // Enums are in the types file only to travel by name (EveryPublicEnum_CrossesRemotingByName).
+            if (PS.ModuleType(name) is { IsEnum: true })
+                continue;
             Assert.True(PS.ModuleType(name) is not null, $"{name} is named in a format or types file but is not a type of PsCamSync.dll or PsCamSync.Core.dll.");
             Assert.True(SampleOf.ContainsKey(name), $"{name}: add real objects of it to SampleOf so its view and members are tried.");
         }
@@ -93,7 +111,7 @@ public class FormatAndTypesTests
     [Fact]
     public void ViewNames_AreUnique_AndTablesHaveOneColumnPerHeader()
     {
-        var views = Views().Select(row => View((string)row[0], (string)row[1])).ToList();
+        var views = Views().Select(row => View((string)row[0], (string)row[1])).DistinctBy(v => v.Name).ToList();
         Assert.NotEmpty(views);
         Assert.Equal(views.Count, views.Select(v => v.Name).Distinct().Count());
         foreach (var table in views.Select(v => v.Control).OfType<TableControl>())
@@ -122,7 +140,7 @@ public class FormatAndTypesTests
     {
         PS.EnsureSamples();
         var view = View(typeName, viewName);
-        PS.SetVariable("objects", PS.Invoke(SampleOf[typeName] + " | ForEach-Object { $_ }").ToArray());
+        PS.SetVariable("objects", PS.Invoke(Samples(typeName)).ToArray());
         Assert.All(PS.Invoke("$objects"), o => Assert.Contains(typeName, o.TypeNames));
         var entries = Entries(view).Select(e => e.Entry).ToList();
         if (GroupBy(view) is { } group)
@@ -154,7 +172,7 @@ public class FormatAndTypesTests
         var labels = Entries(view).Select(e => e.Label).ToList();
         string format = view.Control is TableControl ? "Format-Table" : "Format-List";
         PS.SetVariable("viewName", viewName);
-        foreach (var o in PS.Invoke(SampleOf[typeName] + " | ForEach-Object { $_ }"))
+        foreach (var o in PS.Invoke(Samples(typeName)))
         {
             PS.SetVariable("object", o);
             // The text a console shows: the labels in order, no #ERR (what -DisplayError shows for a failing cell).
@@ -186,7 +204,7 @@ public class FormatAndTypesTests
         PS.EnsureSamples();
         var typeData = PS.Invoke("Get-TypeData -TypeName 'PsCamSync.*'").Select(o => (TypeData)o.BaseObject).ToList();
         Assert.NotEmpty(typeData);
-        foreach (var data in typeData)
+        foreach (var data in typeData.Where(d => d.Members.Count > 0))
         {
             PS.SetVariable("objects", PS.Invoke(SampleOf[data.TypeName] + " | ForEach-Object { $_ }").ToArray());
             foreach (var member in data.Members.Keys)
@@ -197,6 +215,39 @@ public class FormatAndTypesTests
                     $"{data.TypeName}.{member} has no value on a real object.");
             }
         }
+    }
+
+    [Fact]
+    public void RemoteViews_HaveTheColumnsOfTheirLocalView_AfterPSComputerName()
+    {
+        var views = Views().Select(row => View((string)row[0], (string)row[1])).DistinctBy(v => v.Name).ToDictionary(v => v.Name);
+        var remote = views.Values.Where(v => v.Name.EndsWith("Remote", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(remote);
+        foreach (var view in remote)
+        {
+            var local = views[view.Name[..^"Remote".Length]];
+            Assert.Equal("PSComputerName", Entries(view)[0].Label);
+            Assert.Equal(Entries(local).Select(e => (e.Label, e.Entry.Value)), Entries(view).Skip(1).Select(e => (e.Label, e.Entry.Value)));
+        }
+    }
+
+    public static TheoryData<string> PublicEnums() =>
+        new(ModuleRunspace.Shared.Commands.GetExportedTypes().Concat(ModuleRunspace.Shared.Core.GetExportedTypes())
+            .Where(t => t.IsEnum).Select(t => t.FullName!).Order(StringComparer.Ordinal));
+
+    [Theory]
+    [MemberData(nameof(PublicEnums))]
+    public void EveryPublicEnum_CrossesRemotingByName(string enumName)
+    {
+        // Remoting would send an enum as its number, and $r.Verdict -eq 'Ready' would then be false whatever the value.
+        PS.SetVariable("enumType", PS.ModuleType(enumName));
+        var values = PS.Invoke(
+            "$value = [Enum]::GetValues($enumType) | Select-Object -Last 1\n" +
+            "$copy = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize([pscustomobject]@{ Value = $value }))\n" +
+            "$copy.Value.GetType().FullName\n" +
+            "$copy.Value -eq $value.ToString()");
+        Assert.Equal("System.String", values[0].ToString());
+        Assert.True((bool)values[1].BaseObject, $"{enumName} does not arrive by name after serialization.");
     }
 
     [Fact]
