@@ -135,14 +135,15 @@ Describe 'The three-host rig' -Tag Rig -Skip:$SkipRig {
             }
             finally {
                 RigOn ptp4l-start pi-a master | Out-Null
-                RigOn wait-slave pi-b 90 | Out-Null
-                RigOn wait-slave pi-c 90 | Out-Null
+                RigOn wait-slave pi-b 90, pi-a | Out-Null
+                RigOn wait-slave pi-c 90, pi-a | Out-Null
             }
         }
 
         It 'fails naming both grandmasters when two hosts are grandmaster' {
+            # masterOnly keeps pi-b its own grandmaster while pi-a stays the grandmaster of pi-c (rig.sh: "Two grandmasters").
             RigOn ptp4l-stop pi-b | Out-Null
-            RigOn ptp4l-start pi-b master | Out-Null
+            RigOn ptp4l-start pi-b master-only | Out-Null
             try {
                 WaitRig { param($s) @($s | Where-Object Role -eq 'Grandmaster').Count -ge 2 } 60 'two grandmasters' | Out-Null
                 $r = Invoke-Readiness -timeout 3
@@ -154,8 +155,8 @@ Describe 'The three-host rig' -Tag Rig -Skip:$SkipRig {
             finally {
                 RigOn ptp4l-stop pi-b | Out-Null
                 RigOn ptp4l-start pi-b slave | Out-Null
-                RigOn wait-slave pi-b 90 | Out-Null
-                RigOn wait-slave pi-c 90 | Out-Null
+                RigOn wait-slave pi-b 90, pi-a | Out-Null
+                RigOn wait-slave pi-c 90, pi-a | Out-Null
             }
         }
 
@@ -171,7 +172,7 @@ Describe 'The three-host rig' -Tag Rig -Skip:$SkipRig {
             }
             finally {
                 RigOn ptp4l-start pi-c slave | Out-Null
-                RigOn wait-slave pi-c 90 | Out-Null
+                RigOn wait-slave pi-c 90, pi-a | Out-Null
             }
         }
     }
