@@ -56,10 +56,16 @@
 # SET SYNCHRONIZATION_UNCERTAIN_NP 0 is sent to it; after that it reaches SLAVE about 12 s after its start.
 #
 # Two grandmasters: on one domain, two clocks with priority1 100 do not both stay grandmaster: the BMCA
-# makes the one with the worse identity (clock identities here are fixed, pi-a < pi-b < pi-c) a slave of the
-# other. `ptp4l-start STATE pi-b master-only` (masterOnly 1) keeps pi-b a master of itself: it ignores
+# makes the one with the worse identity (clock identities here are fixed, pi-a < pi-b < pi-c) follow the
+# other (`ptp4l-start STATE pi-b master` leaves pi-b UNCALIBRATED under pi-a, since it is free-running and
+# got no SET). `ptp4l-start STATE pi-b master-only` (masterOnly 1) keeps pi-b a master of itself: it ignores
 # Announce messages, so it never follows pi-a, while pi-a and pi-c, which hear both, keep pi-a (same
-# priority1, better priority2). Result on one domain: pi-a and pi-c follow pi-a, pi-b follows pi-b.
+# priority1, better priority2). Result on one domain, about 7 s after the start: pi-a MASTER and pi-c SLAVE
+# with grandmaster pi-a, pi-b MASTER with grandmaster pi-b.
+#
+# Failover: the slaves are not slaveOnly (either may be restarted as a master), so when pi-a's ptp4l stops,
+# pi-b (the better of the two) becomes grandmaster after the announce timeout (~6 s) and pi-c turns SLAVE of
+# pi-b, sometimes after only 1-2 s out of SLAVE. Check the grandmaster, not just SLAVE (wait-slave ... GM).
 set -euo pipefail
 
 readonly HOSTS=(pi-a pi-b pi-c)
