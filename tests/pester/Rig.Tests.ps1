@@ -65,7 +65,8 @@ Describe 'The three-host rig' -Tag Rig -Skip:$SkipRig {
         # The controller has the module too (it installs it on the hosts): its views format what comes back.
         Import-Module (Join-Path $Repo 'PsCamSync.psd1') -Force
         $watch = [Diagnostics.Stopwatch]::StartNew()
-        $script:Rig = New-PSSession -HostName $HostNames
+        # Sessions open in parallel and come back in any order: sorted, $Rig[1] is pi-b.
+        $script:Rig = @(New-PSSession -HostName $HostNames | Sort-Object ComputerName)
         Timing 'New-PSSession to 3 hosts' $watch.Elapsed.TotalSeconds 's'
         $watch.Restart()
         $script:Installed = @(& (Join-Path $Repo 'examples' 'install-module.ps1') -Session $Rig)
