@@ -8,7 +8,7 @@ namespace PsCamSync.Module.Tests;
 
 /// <summary>
 /// Runs every Pester file in real pwsh 7.6.9 (the repository's local .NET tool) with Pester 5.9.1, so the README's
-/// one test command (<c>dotnet test PsCamSync.sln</c>) exercises the cmdlets as users run them. Where the machine
+/// one test command (<c>dotnet test PsCamSync.sln -m:1</c>) exercises the cmdlets as users run them. Where the machine
 /// can host it (root, ip, unshare, nsenter, sshd, ptp4l, pmc, an executable pwsh), the run happens inside the
 /// three-host SSH remoting rig of tests/rig/rig.sh; otherwise the rig tests skip with the reason, except under
 /// CI=true, where they fail. Pester's NUnit XML goes to $PSCAMSYNC_TEST_RESULTS (default TestResults/pester), where

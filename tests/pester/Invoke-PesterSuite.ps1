@@ -4,7 +4,7 @@
     Runs every Pester file of the repository in this pwsh and writes the results as NUnit XML.
 
 .DESCRIPTION
-    Called by the xunit test PesterSuiteTests (so `dotnet test PsCamSync.sln` runs it) and usable by hand:
+    Called by the xunit test PesterSuiteTests (so `dotnet test PsCamSync.sln -m:1` runs it) and usable by hand:
 
         dotnet build PsCamSync.sln
         dotnet pwsh -NoProfile -File tests/pester/Invoke-PesterSuite.ps1 -PesterPath ~/.nuget/packages/pester/5.9.1/tools/Pester.psd1
