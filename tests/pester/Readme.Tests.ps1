@@ -30,10 +30,18 @@ BeforeAll {
         elseif ($readme[$i].Trim()) { $marker = $null }   # a marker applies to the block right after it
     }
 
-    # Runs one script in a fresh pwsh (the repository's local tool), cwd = the repository; returns exit code and output.
+    # Runs one script in a fresh pwsh (the repository's local tool), cwd = the repository, with the preferences a user
+    # has; returns exit code and output. The script fails (exit 1) on any error it wrote except a take's recorded
+    # faults (CaptureFault*: a late wake-up on a loaded machine is reported, and the take is still complete), which
+    # stay in the output.
     function script:Invoke-Fresh([string] $code, [string] $name) {
         $file = Join-Path $TestDrive "$name.ps1"
-        Set-Content -Path $file -Value ("`$ErrorActionPreference = 'Stop'`n" + $code)
+        $check = @'
+
+$unexpected = @($Error | Where-Object { "$($_.FullyQualifiedErrorId)" -notlike 'CaptureFault*' })
+if ($unexpected) { $unexpected | ForEach-Object { "ERROR: $($_.FullyQualifiedErrorId): $_" }; exit 1 }
+'@
+        Set-Content -Path $file -Value ($code + $check)
         Push-Location $Repo
         # Colour escapes are dropped: the output goes into failure messages and the NUnit XML.
         try { $out = (& dotnet pwsh -NoProfile -NonInteractive -File $file 2>&1 | Out-String -Width 250) -replace '\e\[[0-9;]*[A-Za-z]', '' }

@@ -264,7 +264,9 @@ Describe 'The three-host rig' -Tag Rig -Skip:$SkipRig {
             $d.Count | Should -Be 6
             @($d | ForEach-Object { "$($_.Host)/$($_.CameraId)" }) | Should -Be @('pi-a/sim-0', 'pi-a/sim-1', 'pi-b/sim-0', 'pi-b/sim-1', 'pi-c/sim-0', 'pi-c/sim-1')
             @($d | Where-Object Verdict -eq Pass).Count | Should -Be 6
-            $d[0].Model.SampleCount | Should -Be 5
+            $d[0].Samples | Should -Be 5
+            # The fit leaves out latch brackets that were preempted, so it may rest on fewer than all five.
+            $d[0].Model.SampleCount | Should -BeGreaterThan 1
         }
     }
 
