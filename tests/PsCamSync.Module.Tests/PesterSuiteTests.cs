@@ -4,6 +4,9 @@ using System.Text;
 using System.Xml.Linq;
 using Xunit.Abstractions;
 
+// One test at a time: the Pester suite's takes and the runspace tests' sample takes would share two cores.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
+
 namespace PsCamSync.Module.Tests;
 
 /// <summary>

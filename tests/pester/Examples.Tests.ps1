@@ -7,15 +7,23 @@ BeforeAll {
 }
 
 Describe 'examples/simulated-take.ps1' -Tag CI {
-    It 'records ten seconds at 60 Hz from three simulated cameras and every frame set is complete' {
+    It 'records ten seconds at 60 Hz from three simulated cameras and accounts for every frame set' {
         $take = Join-Path $TestDrive 'simulated-take'
         $out = (& dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Repo 'examples' 'simulated-take.ps1') -Path $take 2>&1 |
             Out-String -Width 250) -replace '\e\[[0-9;]*[A-Za-z]', ''
         $LASTEXITCODE | Should -Be 0 -Because $out
-        $out | Should -Match 'FrameSets\s+: 600 of 600 complete'
         $out | Should -Match 'MappedDeviceSkew\s+: p50'
         $manifest = Get-Content (Join-Path $take 'take.json') -Raw | ConvertFrom-Json
         $manifest.State | Should -Be 'Completed'
-        $manifest.Cameras.Counts.Captured | Should -Be @(600, 600, 600)
+        # At 60 Hz a stall of this VM longer than the late tolerance (4.2 ms) skips a slot: it must be counted as
+        # TriggerLate and named in a Trigger fault, never lost; more than a few would mean the take is broken.
+        foreach ($c in $manifest.Cameras) {
+            $c.Counts.Captured + $c.Counts.TriggerLate | Should -Be 600
+            $c.Counts.TriggerLate | Should -BeLessOrEqual 3
+        }
+        $late = ($manifest.Cameras.Counts.TriggerLate | Measure-Object -Maximum).Maximum
+        if ($late -gt 0) { @($manifest.Faults | Where-Object Source -eq 'Trigger').Count | Should -BeGreaterThan 0 }
+        $out | Should -Match 'FrameSets\s+: (\d+) of 600 complete'
+        [int]$Matches[1] | Should -BeGreaterOrEqual (600 - 3)
     }
 }
