@@ -74,6 +74,10 @@ public sealed class MeasureSyncTakeCommand : PsCamSyncCmdlet
             WriteCoreError(e, "SyncTakeAnalysisFailed", target, ErrorCategory.ReadError);
             return;
         }
+        if (report.State == TakeState.Crashed)
+            WriteWarning($"Take '{report.Take}' ({report.Path}) crashed: its take.json still says Recording but the process that recorded it is gone. Its counts are rebuilt from the frames tables' rows; see Faults.");
+        else if (report.State == TakeState.Recording)
+            WriteWarning($"Take '{report.Take}' ({report.Path}) is still in state Recording (still recording, or recorded on another host); the report covers the rows written so far. See Faults.");
         if (PerCamera)
             WriteObject(report.Cameras, enumerateCollection: true);
         else

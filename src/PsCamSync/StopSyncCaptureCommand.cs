@@ -124,7 +124,16 @@ public sealed class StopSyncCaptureCommand : PsCamSyncCmdlet
             return;
         try
         {
-            take.Stop(At is { } t ? SharedTimeline.FromDateTimeOffset(t) : null);
+            long? atNs = At is { } t ? SharedTimeline.FromDateTimeOffset(t) : null;
+            long nowNs = SharedTimeline.NowNs();
+            take.Stop(atNs);
+            if (atNs < nowNs)
+            {
+                var progress = take.GetProgress();
+                WriteWarning(string.Format(CultureInfo.InvariantCulture,
+                    "-At {0:yyyy-MM-dd HH:mm:ss.fffffff} UTC is {1:0.###} s in the past, so take '{2}' stops at its next frame (it ends before frame {3}); frames already triggered stay in the take. Give every host the same -At in the future to stop them on the same frame.",
+                    At!.Value.UtcDateTime, (nowNs - atNs.Value) / 1e9, take.Name, progress.EndFrameIndex));
+            }
             _toWaitFor.Add(take);
         }
         catch (PsCamSyncException e)

@@ -83,7 +83,7 @@ internal static class CameraStatistics
         if (withRow < counts.Expected)
             faults.Add($"{camera.Label}: {counts.Expected - withRow} of {counts.Expected} scheduled slots have no row in {file}.");
         var recorded = camera.Info.Counts;
-        if (camera.State != TakeState.Recording && recorded.Accounted > 0 &&
+        if (camera.State is not (TakeState.Recording or TakeState.Crashed) && recorded.Accounted > 0 &&
             (recorded.Captured, recorded.TriggerMissed, recorded.TriggerLate, recorded.Incomplete, recorded.Dropped) !=
             (counts.Captured, counts.TriggerMissed, counts.TriggerLate, counts.Incomplete, counts.Dropped))
             faults.Add($"{camera.Label}: {TakeFolder.ManifestFileName} counts (Captured {recorded.Captured}, TriggerMissed {recorded.TriggerMissed}, " +

@@ -48,12 +48,22 @@ public static class TakeAnalyzer
         var cameras = data.Cameras;
 
         var faults = new List<string>();
-        foreach (var (_, m) in data.Folders)
+        for (int i = 0; i < data.Folders.Count; i++)
         {
+            var m = data.Folders[i].Manifest;
+            var (state, recorder, end) = data.Status[i];
             foreach (var fault in m.Faults)
                 faults.Add($"{m.Host} {m.Name}: {fault.Source}{(fault.Camera is null ? "" : " " + fault.Camera)}: {fault.Message}");
-            if (m.State == TakeState.Recording)
-                faults.Add($"{m.Host} {m.Name}: the take is still in state Recording: it crashed or is still running; the analysis covers the rows written so far.");
+            if (state == TakeState.Crashed)
+                faults.Add($"{m.Host} {m.Name}: the take crashed: its take.json still says Recording but its recorder (process {m.Recorder!.ProcessId} on {m.Recorder.Host}) is gone; " +
+                    $"the counts are rebuilt from the frames tables' rows (frames {m.FirstFrameIndex}-{end - 1}); frames the recorder held in memory when it ended are lost.");
+            else if (state == TakeState.Recording)
+                faults.Add(recorder switch
+                {
+                    RecorderLiveness.Running => $"{m.Host} {m.Name}: the take is still recording (process {m.Recorder!.ProcessId}); the analysis covers the rows written so far.",
+                    RecorderLiveness.OtherHost => $"{m.Host} {m.Name}: the take is in state Recording and was recorded on {m.Recorder!.Host}, so this host cannot tell whether it crashed or is still running; the analysis covers the rows written so far. Analyse it on {m.Recorder.Host} to know.",
+                    _ => $"{m.Host} {m.Name}: the take is still in state Recording: it crashed or is still running (its take.json does not say which process records it); the analysis covers the rows written so far.",
+                });
         }
 
         string mode = requested ?? (cameras.All(c => c.Rows.All(r => r.FrameIndex >= 0)) ? MatchByIndex : MatchByNearestDeviceTimestamp);
@@ -62,8 +72,7 @@ public static class TakeAnalyzer
             : FrameSetMatcher.ByNearestDeviceTimestamp(cameras, data.PeriodNs, faults);
 
         var reports = cameras.Select(c => CameraStatistics.Report(c, mode, data.PeriodNs, faults)).ToList();
-        var expectedRanges = data.Folders.Select(f => (f.Manifest.FirstFrameIndex,
-            f.Manifest.EndFrameIndex > f.Manifest.FirstFrameIndex ? f.Manifest.EndFrameIndex : f.Manifest.Schedule!.EndIndex)).ToList();
+        var expectedRanges = data.Folders.Select((f, i) => (f.Manifest.FirstFrameIndex, data.Status[i].EndIndex)).ToList();
 
         return new TakeReport
         {
@@ -71,6 +80,7 @@ public static class TakeAnalyzer
             Path = string.Join("; ", data.Folders.Select(f => f.Path)),
             Host = string.Join(", ", data.Folders.Select(f => f.Manifest.Host).Distinct()),
             MatchedBy = mode,
+            State = CombinedState(data.Status.Select(st => st.State)),
             ExpectedFrameSets = UnionLength(expectedRanges),
             CompleteFrameSets = sets.LongCount(s => IsComplete(s, cameras) && (mode != MatchByIndex || InRanges(s.Index, expectedRanges))),
             Cameras = reports,
@@ -80,6 +90,16 @@ public static class TakeAnalyzer
             MappedDeviceSkew = Skew("MappedDevice", sets, cameras, static (c, r) => MappedDeviceNs(c, r)),
             Faults = faults,
         };
+    }
+
+    /// <summary>The state of several folders: Crashed, else Recording, else Faulted, else Stopped, else Completed.</summary>
+    private static TakeState CombinedState(IEnumerable<TakeState> states)
+    {
+        var set = states.ToHashSet();
+        foreach (var s in new[] { TakeState.Crashed, TakeState.Recording, TakeState.Faulted, TakeState.Stopped })
+            if (set.Contains(s))
+                return s;
+        return TakeState.Completed;
     }
 
     private static string? ParseMatchBy(string? matchBy)

@@ -24,6 +24,9 @@ internal sealed class CameraData
 internal sealed class TakeData
 {
     public required IReadOnlyList<(string Path, TakeManifest Manifest)> Folders { get; init; }
+    /// <summary>Per folder (same order): the state the analysis reports (<see cref="TakeState.Crashed"/> for a
+    /// Recording take whose recorder is gone), what it found out about the recorder, and the end index it uses.</summary>
+    public required IReadOnlyList<(TakeState State, RecorderLiveness? Recorder, long EndIndex)> Status { get; init; }
     public required IReadOnlyList<CameraData> Cameras { get; init; }
     public required long PeriodNs { get; init; }
 
@@ -57,20 +60,37 @@ internal sealed class TakeData
         }
 
         var cameras = new List<CameraData>();
+        var status = new List<(TakeState, RecorderLiveness?, long)>();
         foreach (var (path, m) in folders)
         {
             long end = m.EndFrameIndex > m.FirstFrameIndex ? m.EndFrameIndex : m.Schedule!.EndIndex;
+            var tables = new List<(TakeCamera Camera, string Path, FramesTable Table)>();
             foreach (var camera in m.Cameras)
             {
                 if (string.IsNullOrEmpty(camera.FramesFile))
                     throw new TakeFolderException(path, $"camera '{camera.Id}' of '{path}' names no frames table (FramesFile) in {TakeFolder.ManifestFileName}.");
                 string framesPath = Path.Combine(path, camera.FramesFile);
-                var table = FramesTableReader.ReadTable(framesPath);
+                tables.Add((camera, framesPath, FramesTableReader.ReadTable(framesPath)));
+            }
+            var state = m.State;
+            RecorderLiveness? liveness = null;
+            if (m.State == TakeState.Recording)
+            {
+                // Not finalised: its slots are those with rows so far (a crashed take's counts are rebuilt from them).
+                long lastRow = tables.SelectMany(t => t.Table.Rows).Select(r => r.FrameIndex + 1).DefaultIfEmpty(m.FirstFrameIndex).Max();
+                end = Math.Clamp(lastRow, m.FirstFrameIndex, end);
+                liveness = m.Recorder?.Check();
+                if (liveness == RecorderLiveness.Gone)
+                    state = TakeState.Crashed;
+            }
+            status.Add((state, liveness, end));
+            foreach (var (camera, framesPath, table) in tables)
+            {
                 cameras.Add(new CameraData
                 {
                     Take = m.Name,
                     Host = m.Host,
-                    State = m.State,
+                    State = state,
                     Info = camera,
                     FramesPath = framesPath,
                     Rows = table.Rows.ToArray(),
@@ -80,6 +100,6 @@ internal sealed class TakeData
                 });
             }
         }
-        return new TakeData { Folders = folders, Cameras = cameras, PeriodNs = first.Schedule!.PeriodNs };
+        return new TakeData { Folders = folders, Status = status, Cameras = cameras, PeriodNs = first.Schedule!.PeriodNs };
     }
 }

@@ -1,3 +1,5 @@
+using PsCamSync.Core.Takes;
+
 namespace PsCamSync.Core.Analysis;
 
 /// <summary>
@@ -72,6 +74,12 @@ public sealed class TakeReport
     public string Host { get; init; } = "";
     /// <summary>How frames were matched across cameras: <c>Index</c> or <c>NearestDeviceTimestamp</c>.</summary>
     public string MatchedBy { get; init; } = "";
+    /// <summary>
+    /// The take's state: as its <c>take.json</c> says, except <see cref="TakeState.Crashed"/> for a take left in
+    /// Recording whose recorder process is gone (its counts are then rebuilt from the frames tables). Several folders:
+    /// the first of Crashed, Recording, Faulted, Stopped that any has, else Completed.
+    /// </summary>
+    public TakeState State { get; init; }
     /// <summary>Frame sets in which every camera has a frame with status Captured.</summary>
     public long CompleteFrameSets { get; init; }
     /// <summary>Frame sets scheduled: the indexes in the union of every folder's [FirstFrameIndex, EndFrameIndex).</summary>

@@ -111,6 +111,7 @@ internal sealed class CameraPipeline : IFrameTarget
                     DrainTriggers(); // a frame's notice was queued before its trigger: make sure it is in the window
                     Accept(frame);
                     _ring.Return(frame);
+                    WriteFinalRows(); // the row follows its video frame to the OS at once (see WriteFinalRows)
                     worked = true;
                 }
                 while (_drops.TryDequeue(out var drop))
@@ -223,6 +224,10 @@ internal sealed class CameraPipeline : IFrameTarget
             else if (record.Status != FrameStatus.Incomplete) Volatile.Write(ref _lost, _lost + 1);
             any = true;
         }
+        // Hand the batch to the OS now: a crash then loses no final row, and the table is behind the video only by
+        // the frames whose slots are not final yet (README, "The take folder").
+        if (any)
+            _table.Flush();
         return any;
     }
 

@@ -165,12 +165,18 @@ public sealed class CapturePlan
             throw new InvalidCaptureArgumentException("Path", $"the folder '{parent}' that would hold the take does not exist; create it first or give another -Path.");
     }
 
-    /// <summary>Rejects a buffer size that is not a positive number of bytes (null is fine: rings sized by time).</summary>
+    /// <summary>
+    /// Rejects a buffer size that is not a positive number of bytes, or that the RAM this process can get cannot hold
+    /// (<see cref="MemoryBudget"/>: MemAvailable and the memory cgroup limit). Null is fine: rings sized by time,
+    /// checked when the take starts.
+    /// </summary>
     /// <exception cref="InvalidCaptureArgumentException">ParameterName <c>BufferMemory</c>.</exception>
     public static void CheckBufferMemory(long? bytes)
     {
         if (bytes is <= 0)
             throw new InvalidCaptureArgumentException("BufferMemory", $"the frame buffer memory must be a positive number of bytes; got {bytes}. Use e.g. -BufferMemory 2GB.");
+        if (bytes is long given)
+            MemoryBudget.CheckRings(given, given: true, MemoryBudget.Read());
     }
 
     /// <summary>Rejects an exposure that is not positive or does not fit in one frame period.</summary>

@@ -46,6 +46,8 @@ public sealed class CaptureSession : IRunningTake
     private TimestampDeltaResult[]? _clockStart; // latches before the take, per camera (null: not measured)
     private readonly long _startedNs; // when Start was called, ns on the shared timeline
     private volatile bool _stoppedEarly;
+    private string? _stopReason; // set once, before Stop, by StopForProcessEnd
+    private bool _memoryLockHeld; // this take still counts in LiveTakes' memory lock (finaliser thread only after start)
     private volatile bool _finished;
 
     private CaptureSession(TriggerThread trigger, CaptureOptions options, string takePath, string name, CameraPipeline[] pipelines,
@@ -96,9 +98,23 @@ public sealed class CaptureSession : IRunningTake
         ArgumentNullException.ThrowIfNull(cameras);
         ArgumentNullException.ThrowIfNull(options);
         long startedNs = SharedTimeline.NowNs(); // setup counts from here: the lead must cover it
+        try
+        {
+            // Before anything is allocated or locked: the trigger thread's mlockall locks every later allocation.
+            CheckBeforeStart(cameras, options);
+        }
+        catch
+        {
+            foreach (var c in cameras)
+                c.Dispose();
+            throw;
+        }
         var started = new List<ICamera>();
         var pipelines = new List<CameraPipeline>();
-        var trigger = new TriggerThread(options.Timer ?? new TriggerTimerOptions(), options.Name ?? Path.GetFileName(options.Path ?? ""));
+        var timer = options.Timer ?? new TriggerTimerOptions();
+        if (timer.LockMemory)
+            LiveTakes.EnterMemoryLock();
+        var trigger = new TriggerThread(timer, options.Name ?? Path.GetFileName(options.Path ?? ""));
         try
         {
             return StartCore(trigger, cameras, options, started, pipelines, startedNs);
@@ -106,6 +122,12 @@ public sealed class CaptureSession : IRunningTake
         catch
         {
             trigger.Abandon();
+            if (timer.LockMemory)
+            {
+                trigger.Thread.Join(); // its mlockall must be done before the lock can be given back
+                if (LiveTakes.LeaveMemoryLock() is { } error)
+                    System.Diagnostics.Trace.TraceError($"PsCamSync: munlockall after a failed start: {error}");
+            }
             foreach (var c in started)
                 try { c.StopAcquisition(); } catch (Exception e) { System.Diagnostics.Trace.TraceError($"PsCamSync: stopping {c.Info.Id} after a failed start: {e}"); }
             foreach (var p in pipelines)
@@ -114,6 +136,28 @@ public sealed class CaptureSession : IRunningTake
                 c.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// What must hold before a take allocates or locks anything: no camera recording in another live take of this
+    /// process, and frame rings that fit in the RAM this process can get (<see cref="MemoryBudget"/>).
+    /// </summary>
+    /// <exception cref="InvalidCaptureArgumentException">CameraId (in use), BufferMemory (too large), BufferSeconds.</exception>
+    private static void CheckBeforeStart(IReadOnlyList<ICamera> cameras, CaptureOptions options)
+    {
+        foreach (var c in cameras)
+        {
+            if (LiveTakes.HolderOf(c.Info.Backend, c.Info.Id) is { } holder)
+                throw LiveTakes.InUse(c.Info.Id, holder);
+        }
+        if (options.Schedule is null || cameras.Count == 0)
+            return; // StartCore names what is missing
+        var frameBytes = cameras.Select(c => c.FrameBytes).ToArray();
+        var room = MemoryBudget.Read();
+        if (options.BufferMemoryBytes is long given)
+            MemoryBudget.CheckRings(given, given: true, room);
+        int depth = FrameRing.DepthFor(frameBytes, options.BufferMemoryBytes, options.BufferSeconds, options.Schedule.FrameRateHz);
+        MemoryBudget.CheckRings(depth * frameBytes.Sum(b => (long)b), given: options.BufferMemoryBytes is not null, room);
     }
 
     private static CaptureSession StartCore(TriggerThread trigger, IReadOnlyList<ICamera> cameras, CaptureOptions options,
@@ -175,6 +219,7 @@ public sealed class CaptureSession : IRunningTake
             LateToleranceNs = lateTolerance,
             StartedNs = startedNs,
             State = TakeState.Recording,
+            Recorder = RecorderIdentity.Current(),
         };
 
         long frameTimeout = Math.Max(4 * period, 250_000_000);
@@ -221,6 +266,7 @@ public sealed class CaptureSession : IRunningTake
 
         session = new CaptureSession(trigger, options, takePath, name, pipelines.ToArray(), manifest, first, end, lateTolerance, startedNs);
         session._clockStart = clocks;
+        session._memoryLockHeld = options.Timer?.LockMemory ?? true;
         TakeFolder.WriteManifest(takePath, manifest);
         foreach (var p in pipelines)
         {
@@ -305,6 +351,7 @@ public sealed class CaptureSession : IRunningTake
 
     private void StartThreads()
     {
+        LiveTakes.Add(this);
         _loop.WarmUp();
         var finalizer = new Thread(Finalise) { IsBackground = true, Name = $"PsCamSync finaliser {Name}" };
         _trigger.Arm(() => _loop.Run(_cancel.Token));
@@ -316,13 +363,19 @@ public sealed class CaptureSession : IRunningTake
         try
         {
             _trigger.Thread.Join();
+            if (_options.Timer?.LockMemory ?? true)
+            {
+                _memoryLockHeld = false;
+                if (LiveTakes.LeaveMemoryLock() is { } unlockError)
+                    RecordFault(null, "Setup", $"munlockall failed, so this process keeps its memory locked in RAM: {unlockError}", null);
+            }
             foreach (var p in _pipelines) p.JoinWriter();
             foreach (var p in _pipelines)
             {
                 try { p.Camera.StopAcquisition(); }
                 catch (Exception e) { RecordFault(p.CameraId, "Stream", $"stopping acquisition failed: {e.Message}", e); }
             }
-            long first = _manifest.FirstFrameIndex, end = _loop.EndIndex;
+            long first = _manifest.FirstFrameIndex, end = _loop.FinalEndIndex;
             foreach (var p in _pipelines) p.Complete(end - first);
             FitClockModels();
             lock (_gate)
@@ -341,6 +394,8 @@ public sealed class CaptureSession : IRunningTake
                 // the take went on, so they leave the state Completed or Stopped.
                 RecordLateSlots(first, end);
                 _manifest.EndedNs = SharedTimeline.NowNs();
+                if (_stoppedEarly || end < _options.Schedule.EndIndex)
+                    _manifest.StopReason = _stopReason ?? "stop requested";
                 _manifest.State = faulted
                     ? TakeState.Faulted
                     : _stoppedEarly || end < _options.Schedule.EndIndex ? TakeState.Stopped : TakeState.Completed;
@@ -367,7 +422,10 @@ public sealed class CaptureSession : IRunningTake
                 try { p.Camera.Dispose(); }
                 catch (Exception e) { System.Diagnostics.Trace.TraceError($"PsCamSync: disposing camera {p.CameraId}: {e}"); }
             }
+            if (_memoryLockHeld)
+                LiveTakes.LeaveMemoryLock(); // finalising failed before the trigger thread was joined
             _finished = true;
+            LiveTakes.Remove(this);
             _done.TrySetResult(_manifest);
         }
     }
@@ -474,7 +532,9 @@ public sealed class CaptureSession : IRunningTake
         if (_finished)
             return _loop.EndIndex;
         _stoppedEarly = true;
-        long end = _loop.StopBefore(atNs is long at ? Schedule.FirstIndexAtOrAfter(at) : _loop.NextIndex);
+        // A time in the past stops at the next frame: frames already fired stay in the take (history is never rewritten).
+        long next = _loop.NextIndex;
+        long end = _loop.StopBefore(atNs is long at ? Math.Max(Schedule.FirstIndexAtOrAfter(at), next) : next);
         if (end <= _loop.NextIndex)
         {
             // Nothing left to fire: wake the trigger thread instead of letting it sleep to its next deadline.
@@ -485,6 +545,26 @@ public sealed class CaptureSession : IRunningTake
     }
 
     void IRunningTake.Stop(long? atNs) => Stop(atNs);
+
+    /// <summary>
+    /// Stops the take at its next frame because the process is ending, recording <paramref name="reason"/> as its
+    /// StopReason; frames already triggered get <paramref name="grace"/> to arrive before they are expired as missed.
+    /// Returns at once; <see cref="Completion"/> finishes when the take is finalised.
+    /// </summary>
+    internal void StopForProcessEnd(string reason, TimeSpan grace)
+    {
+        if (_finished)
+            return;
+        _stopReason ??= reason;
+        Stop();
+        _ = Task.Delay(grace).ContinueWith(_ =>
+        {
+            foreach (var p in _pipelines) p.Abandon();
+        }, TaskScheduler.Default);
+    }
+
+    /// <summary>Records a fault of the take's setup (no camera), e.g. a handler that could not be registered.</summary>
+    internal void RecordSetupFault(string message, Exception? exception) => RecordFault(null, "Setup", message, exception);
 
     /// <summary>Stops now if running and waits for finalisation.</summary>
     public void Dispose()

@@ -51,6 +51,12 @@ internal sealed class TriggerLoop
     /// <summary>One past the last index to fire.</summary>
     public long EndIndex => Volatile.Read(ref _end);
 
+    /// <summary>
+    /// One past the last slot of the take once the thread has ended: <see cref="EndIndex"/>, or <see cref="NextIndex"/>
+    /// when a stop moved the end below a slot that was being fired at that moment (a fired slot is never dropped).
+    /// </summary>
+    public long FinalEndIndex => Math.Max(EndIndex, NextIndex);
+
     /// <summary>Moves the end earlier (never later); returns the end now in force.</summary>
     public long StopBefore(long index)
     {

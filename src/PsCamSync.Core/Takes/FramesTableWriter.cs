@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using CsvHelper;
@@ -10,21 +9,17 @@ namespace PsCamSync.Core.Takes;
 /// Writes one camera's frames table (CSV, via CsvHelper): header
 /// <c>frame_index,scheduled_ns,trigger_ns,device_timestamp_ns,host_receive_ns,status,video_frame</c>, one row per
 /// schedule slot, LF line ends, invariant culture, <c>status</c> as the <see cref="FrameStatus"/> name.
-/// Rows are flushed to the operating system whenever <see cref="FlushInterval"/> has passed since the last flush,
-/// so a crash of the process loses at most the rows of the last half second; <see cref="Dispose"/> flushes and
-/// fsyncs. Writing a row allocates nothing: numbers are formatted by CsvHelper straight into its UTF-8 buffer and
+/// Rows stay in CsvHelper's buffer until <see cref="Flush"/>: the camera pipeline flushes after every batch of rows it
+/// writes (one <c>write(2)</c> per batch, usually one row), so rows reach the operating system as soon as they are
+/// final and a crash of the process (SIGKILL) loses none of them; <see cref="Dispose"/> flushes and fsyncs.
+/// Writing a row allocates nothing: numbers are formatted by CsvHelper straight into its UTF-8 buffer and
 /// the status comes from a table of pre-encoded names. Used by one thread.
 /// </summary>
 public sealed class FramesTableWriter : IDisposable
 {
-    /// <summary>Longest time rows stay in the buffer before they are handed to the operating system.</summary>
-    public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(500);
-
     private readonly string _path;
     private readonly FileStream _stream;
     private readonly CsvWriter _csv;
-    private readonly long _flushIntervalTicks = (long)(FlushInterval.TotalSeconds * Stopwatch.Frequency);
-    private long _lastFlushTicks;
     private bool _disposed;
 
     /// <summary>Creates (never overwrites) the file at <paramref name="path"/> and writes the header.</summary>
@@ -46,7 +41,7 @@ public sealed class FramesTableWriter : IDisposable
         try
         {
             _csv.WriteHeader(FramesTableFormat.Header);
-            Flush();
+            _csv.Flush();
         }
         catch
         {
@@ -62,7 +57,7 @@ public sealed class FramesTableWriter : IDisposable
     /// <summary>Rows written so far (the header not counted).</summary>
     public long RowCount { get; private set; }
 
-    /// <summary>Appends one row; flushes when <see cref="FlushInterval"/> has passed since the last flush.</summary>
+    /// <summary>Appends one row to the buffer (call <see cref="Flush"/> to hand it to the operating system).</summary>
     /// <exception cref="TakeFolderException">The file could not be written (disk full, I/O error).</exception>
     /// <exception cref="ObjectDisposedException">After <see cref="Dispose"/>.</exception>
     public void Write(in FrameRecord record)
@@ -79,9 +74,6 @@ public sealed class FramesTableWriter : IDisposable
             _csv.WriteField(record.VideoFrame, default);
             _csv.EndRecord();
             RowCount++;
-            long now = Stopwatch.GetTimestamp();
-            if (now - _lastFlushTicks >= _flushIntervalTicks)
-                FlushCore(now);
         }
         catch (IOException e)
         {
@@ -96,7 +88,7 @@ public sealed class FramesTableWriter : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         try
         {
-            FlushCore(Stopwatch.GetTimestamp());
+            _csv.Flush();
         }
         catch (IOException e)
         {
@@ -125,12 +117,6 @@ public sealed class FramesTableWriter : IDisposable
             _csv.Dispose();
             _stream.Dispose();
         }
-    }
-
-    private void FlushCore(long now)
-    {
-        _csv.Flush();
-        _lastFlushTicks = now;
     }
 }
 

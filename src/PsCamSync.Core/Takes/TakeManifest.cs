@@ -13,6 +13,12 @@ public enum TakeState
     Stopped,
     /// <summary>Ended by a fault; what was captured before it is kept.</summary>
     Faulted,
+    /// <summary>
+    /// Never written by a recorder: the analysis (<c>Measure-SyncTake</c>) reports a take as Crashed when its
+    /// <c>take.json</c> still says <see cref="Recording"/> but its recorder process (<see cref="TakeManifest.Recorder"/>)
+    /// is gone; the counts are then rebuilt from the frames tables.
+    /// </summary>
+    Crashed,
 }
 
 /// <summary>
@@ -43,6 +49,13 @@ public sealed class TakeManifest
     public long? EndedNs { get; set; }
     /// <summary>Current state.</summary>
     public TakeState State { get; set; } = TakeState.Recording;
+    /// <summary>
+    /// Why the take stopped before its schedule ended, for people: e.g. "stop requested" or "SIGTERM: the process
+    /// was asked to end"; null when it was not stopped early.
+    /// </summary>
+    public string? StopReason { get; set; }
+    /// <summary>The process recording the take (null in takes written before it was recorded).</summary>
+    public RecorderIdentity? Recorder { get; set; }
     /// <summary>The cameras, in capture order.</summary>
     public List<TakeCamera> Cameras { get; set; } = new();
     /// <summary>Faults recorded during the take, in order.</summary>

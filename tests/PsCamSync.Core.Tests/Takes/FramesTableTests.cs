@@ -77,19 +77,6 @@ public class FramesTableTests
     }
 
     [Fact]
-    public void Write_FlushesByItself_OnceTheFlushIntervalHasPassed()
-    {
-        using var dir = new TempDirectory();
-        string path = dir.Combine("t.frames.csv");
-        using var writer = new FramesTableWriter(path);
-        writer.Write(Rows[0]);
-        Thread.Sleep(FramesTableWriter.FlushInterval + TimeSpan.FromMilliseconds(100));
-        writer.Write(Rows[1]);
-        // No Flush() or Dispose(): a crash now would keep both rows.
-        Assert.Equal(Rows[..2], FramesTableReader.Read(path));
-    }
-
-    [Fact]
     public void Write_AllocatesNothingPerRow()
     {
         using var dir = new TempDirectory();
