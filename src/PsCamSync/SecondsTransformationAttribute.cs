@@ -12,9 +12,19 @@ namespace PsCamSync.Commands;
 public sealed class SecondsTransformationAttribute : ArgumentTransformationAttribute
 {
     /// <summary>Converts numbers and text to a TimeSpan; anything else is passed on for the binder to reject.</summary>
+    /// <exception cref="ArgumentTransformationMetadataException">A number of seconds beyond what a TimeSpan holds
+    /// (PowerShell reports it naming the parameter).</exception>
     public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
     {
         object? value = inputData is PSObject pso ? pso.BaseObject : inputData;
-        return CapturePlan.TryParseTimeSpan(value, out var span) ? span : inputData;
+        if (CapturePlan.TryParseTimeSpan(value, out var span))
+            return span;
+        bool number = value is sbyte or byte or short or ushort or int or uint or long or ulong or float or double or decimal ||
+            (value is string text && double.TryParse(text.Trim(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _));
+        if (number)
+            throw new ArgumentTransformationMetadataException(string.Format(System.Globalization.CultureInfo.InvariantCulture,
+                "{0} seconds is more than a time span can hold (at most {1:0} s, about 29 000 years); give a shorter time in seconds or as hh:mm:ss.",
+                value, TimeSpan.MaxValue.TotalSeconds));
+        return inputData;
     }
 }

@@ -48,6 +48,15 @@ public sealed class StopSyncCaptureCommand : PsCamSyncCmdlet
     [Parameter]
     public SwitchParameter Wait { get; set; }
 
+    /// <summary>Checks -At once: it must be a time the shared timeline can hold.</summary>
+    protected override void BeginProcessing()
+    {
+        if (At is { } at && at.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks > long.MaxValue / TimeSpan.NanosecondsPerTick)
+            ThrowCoreError(new InvalidCaptureArgumentException("At",
+                $"{at.ToString("o", CultureInfo.InvariantCulture)} is after the year 2262, which the shared timeline cannot represent; give a time such as (Get-Date).AddSeconds(5)."),
+                "SyncCaptureArgumentInvalid");
+    }
+
     /// <summary>Stops the takes this record names.</summary>
     protected override void ProcessRecord()
     {

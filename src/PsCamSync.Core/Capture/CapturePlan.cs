@@ -69,7 +69,9 @@ public sealed class CapturePlan
         {
             if (period <= TimeSpan.Zero)
                 throw new InvalidCaptureArgumentException("Period", $"the frame period must be positive; got {period}. Use e.g. -Period 00:00:00.0166667 or -FrameRate 60.");
-            return checked(period.Ticks * TimeSpan.NanosecondsPerTick);
+            if (period.Ticks > FrameSchedule.MaxPeriodNs / TimeSpan.NanosecondsPerTick)
+                throw new InvalidCaptureArgumentException("Period", $"the frame period must be at most 365 days; got {period}. Give a shorter -Period.");
+            return period.Ticks * TimeSpan.NanosecondsPerTick;
         }
         throw new InvalidCaptureArgumentException("FrameRate", "give the frame rate with -FrameRate (Hz) or -Period.");
     }
@@ -282,12 +284,16 @@ public sealed class CapturePlan
         {
             if (start < DateTimeOffset.UnixEpoch.AddDays(1))
                 throw new InvalidCaptureArgumentException("StartTime", $"{start:o} is not a time on the shared timeline; give a UTC date and time such as (Get-Date).AddSeconds(5).");
+            if (start.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks > long.MaxValue / TimeSpan.NanosecondsPerTick)
+                throw new InvalidCaptureArgumentException("StartTime", $"{start.ToString("o", CultureInfo.InvariantCulture)} is after the year 2262, which the shared timeline cannot represent; give a time such as (Get-Date).AddSeconds(5).");
             return SharedTimeline.FromDateTimeOffset(start);
         }
         var lead = Lead ?? DefaultLead;
         if (lead < TimeSpan.Zero)
             throw new InvalidCaptureArgumentException("Lead", $"the lead must not be negative; got {lead}.");
-        return FrameSchedule.AlignedStart(nowNs, checked(lead.Ticks * TimeSpan.NanosecondsPerTick), periodNs);
+        if (lead.Ticks > long.MaxValue / TimeSpan.NanosecondsPerTick)
+            throw new InvalidCaptureArgumentException("Lead", $"a lead of {lead} would start the take after the year 2262, which the shared timeline cannot represent; give a shorter -Lead.");
+        return FrameSchedule.AlignedStart(nowNs, lead.Ticks * TimeSpan.NanosecondsPerTick, periodNs);
     }
 
     private static string FormatUtc(long ns) =>

@@ -19,6 +19,10 @@ public sealed record FrameSchedule
     /// <summary>One second in nanoseconds.</summary>
     public const long NanosPerSecond = 1_000_000_000L;
 
+    /// <summary>The longest frame period, ns: 365 days. Longer periods leave no room on the shared timeline (which ends
+    /// in 2262) for even a few frames, and frame rates below one frame a year are typing errors.</summary>
+    public const long MaxPeriodNs = 365L * 86_400 * NanosPerSecond;
+
     /// <summary>Creates a schedule.</summary>
     /// <param name="startNs">T0 on the shared timeline, ns since the Unix epoch (CLOCK_REALTIME / PTP-disciplined).</param>
     /// <param name="periodNs">Frame period in ns; at least 1 µs.</param>
@@ -30,6 +34,8 @@ public sealed record FrameSchedule
     {
         if (periodNs < 1_000)
             throw new InvalidCaptureArgumentException("Period", $"the frame period must be at least 1 µs (1000 ns); got {periodNs} ns. Give a positive -FrameRate of at most 1 MHz or a longer -Period.");
+        if (periodNs > MaxPeriodNs)
+            throw new InvalidCaptureArgumentException("Period", $"the frame period must be at most 365 days; got {periodNs} ns. Give a shorter -Period or a higher -FrameRate.");
         if (startNs <= 0)
             throw new InvalidCaptureArgumentException("StartTime", $"the start must be a time on the shared timeline (ns since 1970-01-01 UTC); got {startNs}.");
         if (frameCount is not null && stopNs is not null)
@@ -77,6 +83,9 @@ public sealed record FrameSchedule
             throw new InvalidCaptureArgumentException("FrameRate", $"the frame rate must be a positive number of Hz; got {frameRateHz}. Use e.g. -FrameRate 60.");
         if (frameRateHz > 1_000_000)
             throw new InvalidCaptureArgumentException("FrameRate", $"the frame rate must be at most 1 MHz; got {frameRateHz} Hz.");
+        if (NanosPerSecond / frameRateHz > MaxPeriodNs)
+            throw new InvalidCaptureArgumentException("FrameRate", string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"the frame rate must be at least one frame in 365 days ({(double)NanosPerSecond / MaxPeriodNs:0.##E+0} Hz); got {frameRateHz} Hz. Use e.g. -FrameRate 60, or -Period for slow time-lapses."));
         return (long)Math.Round(NanosPerSecond / frameRateHz, MidpointRounding.AwayFromZero);
     }
 
@@ -187,6 +196,8 @@ public sealed record FrameSchedule
     {
         if (leadNs < 0)
             throw new InvalidCaptureArgumentException("Lead", $"the lead must not be negative; got {leadNs} ns.");
+        if (leadNs > long.MaxValue - nowNs - periodNs)
+            throw new InvalidCaptureArgumentException("Lead", $"a lead of {leadNs} ns would start the take after the year 2262, which the shared timeline cannot represent; give a shorter -Lead.");
         long earliest = nowNs + leadNs;
         return CeilDiv(earliest, periodNs) * periodNs;
     }
