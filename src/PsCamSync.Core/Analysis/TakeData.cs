@@ -76,12 +76,16 @@ internal sealed class TakeData
             RecorderLiveness? liveness = null;
             if (m.State == TakeState.Recording)
             {
-                // Not finalised: its slots are those with rows so far (a crashed take's counts are rebuilt from them).
-                long lastRow = tables.SelectMany(t => t.Table.Rows).Select(r => r.FrameIndex + 1).DefaultIfEmpty(m.FirstFrameIndex).Max();
-                end = Math.Clamp(lastRow, m.FirstFrameIndex, end);
                 liveness = m.Recorder?.Check();
                 if (liveness == RecorderLiveness.Gone)
                     state = TakeState.Crashed;
+                if (liveness is RecorderLiveness.Gone or RecorderLiveness.Running)
+                {
+                    // Crashed or still recording: its slots are those with rows so far, and the counts are rebuilt from
+                    // them. (Without a known recorder the whole schedule stays expected, as before.)
+                    long lastRow = tables.SelectMany(t => t.Table.Rows).Select(r => r.FrameIndex + 1).DefaultIfEmpty(m.FirstFrameIndex).Max();
+                    end = Math.Clamp(lastRow, m.FirstFrameIndex, end);
+                }
             }
             status.Add((state, liveness, end));
             foreach (var (camera, framesPath, table) in tables)

@@ -242,6 +242,69 @@ public class TakeAnalyzerTests
         Assert.Contains(report.Faults, f => f.Contains("4 of 10 scheduled slots have no row"));
     }
 
+    /// <summary>The identity of a process that has ended (its pid is free, or reused by a later process).</summary>
+    private static RecorderIdentity EndedRecorder()
+    {
+        using var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("true"))!;
+        p.WaitForExit();
+        var identity = RecorderIdentity.Current();
+        identity.ProcessId = p.Id;
+        return identity;
+    }
+
+    [Fact]
+    public void RecordingTake_WhoseRecorderIsGone_IsCrashed_WithCountsRebuiltFromTheRows()
+    {
+        using var dir = new TempDirectory();
+        var builder = new TakeBuilder().Camera("cam-a", StatusA[..6], TriggerA, DeviceA).Camera("cam-b", StatusB[..5], TriggerB, DeviceB);
+        builder.Manifest.State = TakeState.Recording;
+        builder.Manifest.Recorder = EndedRecorder();
+        // Counts in take.json stay 0 until a take is finalised, as in a real crash:
+        string take = builder.Write(dir.Combine("crashed"));
+        var manifest = TakeFolder.ReadManifest(take);
+        foreach (var c in manifest.Cameras) c.Counts = new FrameCounts();
+        TakeFolder.WriteManifest(take, manifest);
+
+        var report = TakeAnalyzer.Analyze(take);
+
+        Assert.Equal(TakeState.Crashed, report.State);
+        Assert.Equal(6, report.ExpectedFrameSets); // slots 0-5 have rows; the schedule's 10 were never fired
+        var a = report.Cameras[0];
+        var b = report.Cameras[1];
+        Assert.Equal((6L, 5L, 1L), (a.Expected, a.Captured, a.Missing));
+        Assert.Equal((6L, 5L), (b.Expected, b.Captured)); // cam-b's row 5 was not written before the crash
+        Assert.Contains(report.Faults, f => f.Contains("the take crashed") && f.Contains($"process {builder.Manifest.Recorder!.ProcessId}") && f.Contains("frames 0-5"));
+        Assert.Contains(report.Faults, f => f.Contains("1 of 6 scheduled slots have no row"));
+        Assert.DoesNotContain(report.Faults, f => f.Contains("counts (Captured 0")); // the zero counts of a crash are no disagreement
+    }
+
+    [Fact]
+    public void RecordingTake_WhoseRecorderRuns_IsStillRecording_NotCrashed()
+    {
+        using var dir = new TempDirectory();
+        var builder = new TakeBuilder().Camera("cam-a", StatusA[..6], TriggerA, DeviceA);
+        builder.Manifest.State = TakeState.Recording;
+        builder.Manifest.Recorder = RecorderIdentity.Current();
+        string take = builder.Write(dir.Combine("live"));
+
+        var report = TakeAnalyzer.Analyze(take);
+
+        Assert.Equal(TakeState.Recording, report.State);
+        Assert.Equal(6, report.Cameras[0].Expected);
+        Assert.Contains(report.Faults, f => f.Contains($"still recording (process {Environment.ProcessId})"));
+        Assert.DoesNotContain(report.Faults, f => f.Contains("crashed"));
+    }
+
+    [Fact]
+    public void FinalisedTake_ReportsItsOwnState()
+    {
+        using var dir = new TempDirectory();
+        var builder = new TakeBuilder().Camera("cam-a", StatusA, TriggerA, DeviceA);
+        builder.Manifest.State = TakeState.Stopped;
+        builder.Manifest.Recorder = EndedRecorder(); // a finalised take is never crashed, whatever became of its process
+        Assert.Equal(TakeState.Stopped, TakeAnalyzer.Analyze(builder.Write(dir.Combine("t"))).State);
+    }
+
     [Fact]
     public void ManifestCountsThatDisagree_AreReported()
     {
