@@ -26,6 +26,36 @@ public sealed class AravisTakeTests
     }
 
     [RequiresFact(FakeGvCameras.Program, "ip", "root")]
+    public void ACameraRecordingInATake_IsRefusedToASecondTake_ByIdSerialOrAddress_NamingTheTake()
+    {
+        var fakes = _shared.Get();
+        using var dir = new TempDirectory();
+        var errors = new List<InvalidCaptureArgumentException>();
+        fakes.Run(() =>
+        {
+            var backend = new AravisBackend();
+            var fake = fakes.Cameras[0];
+            var schedule = SimulatedTakeTests.ScheduleSoon(10, 20, leadSeconds: 0.5);
+            using var session = CaptureSession.Start([backend.Open(fake.Address)],
+                new CaptureOptions { Schedule = schedule, Path = dir.Combine("take"), Name = "holder" });
+            try
+            {
+                foreach (var key in new[] { fake.Id, fake.Serial, fake.Address })
+                    errors.Add(Assert.Throws<InvalidCaptureArgumentException>(() => LiveTakes.CheckCamerasFree([new CameraRequest(key, null)])));
+            }
+            finally
+            {
+                session.Stop();
+                SimulatedTakeTests.Run(session);
+            }
+            LiveTakes.CheckCamerasFree([new CameraRequest(fake.Id, "Aravis")]); // free once that take has ended
+        });
+        Assert.Equal(3, errors.Count);
+        Assert.All(errors, e => Assert.Equal("CameraId", e.ParameterName));
+        Assert.All(errors, e => Assert.Contains("is recording in take 'holder'", e.Message));
+    }
+
+    [RequiresFact(FakeGvCameras.Program, "ip", "root")]
     public void ThreeEmulators_12_5Hz_8s_AreRecordedAndAnalysed()
     {
         var fakes = _shared.Get();
