@@ -173,8 +173,9 @@ public sealed class ModuleRunspace : IDisposable
             Invoke("""
                 $noPtp4l = Join-Path $TestTemp 'no-ptp4l'
                 $cameras = Get-SyncCamera -Backend Simulated
-                # The job records while the foreground take does. A 1 s lead: a cold process takes a while to arm a take.
-                $job = Start-SyncCapture -CameraId sim-0, sim-1 -Backend Simulated -FrameRate 50 -FrameCount 10 -Lead 1 -Path (Join-Path $TestTemp 'sample-job') -Name sample-job
+                # The job records while the foreground take does, on cameras of its own (a camera records in one take at
+                # a time). A 1 s lead: a cold process takes a while to arm a take.
+                $job = Start-SyncCapture -CameraId sim-3, sim-4 -Backend Simulated -FrameRate 50 -FrameCount 10 -Lead 1 -Path (Join-Path $TestTemp 'sample-job') -Name sample-job
                 $result = $cameras | Select-Object -First 2 |
                     Start-SyncCapture -FrameRate 50 -FrameCount 10 -Lead 1 -Path (Join-Path $TestTemp 'sample-wait') -Name sample-wait -Wait
                 $null = $job | Wait-Job -Timeout 60
