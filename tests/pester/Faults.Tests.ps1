@@ -124,7 +124,8 @@ Describe 'A pwsh that is told to end finalises its takes' -Tag CI {
         $m = Get-Content -LiteralPath (Join-Path $path 'take.json') -Raw | ConvertFrom-Json
         $m.State | Should -Be 'Stopped'
         $m.StopReason | Should -Match "^SIG$Signal"
-        $m.Faults | Should -BeNullOrEmpty
+        # Late slots of a loaded machine (TriggerLate) are the only faults allowed: they are accounted for.
+        $m.Faults | Where-Object { -not ($_.Source -eq 'Trigger' -and $_.Message -match 'TriggerLate') } | Should -BeNullOrEmpty
         $expected = $m.EndFrameIndex - $m.FirstFrameIndex
         $expected | Should -BeGreaterOrEqual 40
         foreach ($f in Get-TakeFiles $path) {
@@ -214,13 +215,14 @@ Describe 'Stop-SyncCapture -At in the past' -Tag CI {
         "$($w[0])" | Should -Match '^-At .* s in the past, so take .* stops at its next frame'
         $result.State | Should -Be 'Stopped'
         $m = Get-Content -LiteralPath (Join-Path $path 'take.json') -Raw | ConvertFrom-Json
-        $m.Faults | Should -BeNullOrEmpty
+        # Late slots of a loaded machine (TriggerLate) are the only faults allowed: they are accounted for.
+        $m.Faults | Where-Object { -not ($_.Source -eq 'Trigger' -and $_.Message -match 'TriggerLate') } | Should -BeNullOrEmpty
         $expected = $m.EndFrameIndex - $m.FirstFrameIndex
         $expected | Should -BeGreaterOrEqual 29
         foreach ($f in Get-TakeFiles $path) {
             $f.Counts.Accounted | Should -Be $expected
             $f.Rows | Should -Be $expected
-            $f.Captured | Should -Be $expected
+            $f.Captured | Should -Be ($expected - $f.Counts.TriggerLate)
         }
         ($job | Wait-Job).State | Should -Be 'Stopped'
         $job | Remove-Job
