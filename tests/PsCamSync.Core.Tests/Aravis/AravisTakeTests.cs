@@ -28,7 +28,8 @@ public sealed class AravisTakeTests
     [RequiresFact(FakeGvCameras.Program, "ip", "root")]
     public void ACameraRecordingInATake_IsRefusedToASecondTake_ByIdSerialOrAddress_NamingTheTake()
     {
-        var fakes = _shared.Get();
+        // An emulator of its own: a take stopped mid-stream leaves the emulator's trigger state to the next test.
+        using var fakes = new FakeGvCameras(1);
         using var dir = new TempDirectory();
         var errors = new List<InvalidCaptureArgumentException>();
         fakes.Run(() =>
