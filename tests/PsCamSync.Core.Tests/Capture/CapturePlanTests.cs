@@ -95,6 +95,24 @@ public class CapturePlanTests
         Assert.Contains("ended", e.Message);
     }
 
+    public static TheoryData<string, CapturePlan> Overflows() => new()
+    {
+        { "Duration", new CapturePlan { FrameRate = 30, Duration = TimeSpan.FromDays(365 * 300) } },
+        { "FrameRate", new CapturePlan { FrameRate = 1e-12, Duration = TimeSpan.FromSeconds(10) } },
+        { "Period", new CapturePlan { Period = TimeSpan.FromDays(365 * 300), Duration = TimeSpan.FromSeconds(10) } },
+        { "Period", new CapturePlan { Period = TimeSpan.MaxValue, FrameCount = 10 } },
+        { "Lead", new CapturePlan { FrameRate = 30, Duration = TimeSpan.FromSeconds(10), Lead = TimeSpan.FromDays(365 * 300) } },
+        { "Lead", new CapturePlan { FrameRate = 30, Duration = TimeSpan.FromSeconds(10), Lead = TimeSpan.MaxValue } },
+        { "StartTime", new CapturePlan { FrameRate = 30, Duration = TimeSpan.FromSeconds(10), StartTime = new DateTimeOffset(2300, 1, 1, 0, 0, 0, TimeSpan.Zero) } },
+        { "StartTime", new CapturePlan { FrameRate = 30, Duration = TimeSpan.FromSeconds(10), StartTime = DateTimeOffset.MaxValue } },
+        { "FrameCount", new CapturePlan { FrameRate = 30, FrameCount = long.MaxValue } },
+    };
+
+    [Theory]
+    [MemberData(nameof(Overflows))]
+    public void ValuesBeyondTheSharedTimeline_AreRejected_NamingTheirParameter(string parameter, CapturePlan plan) =>
+        Assert.Equal(parameter, Rejects(plan).ParameterName);
+
     [Theory]
     [InlineData(0.0)]
     [InlineData(-25.0)]
