@@ -23,9 +23,10 @@ public interface IRunningTake : IDisposable
 
     /// <summary>
     /// Stops now (<paramref name="atNs"/> null) or before the first frame due at or after <paramref name="atNs"/> on
-    /// the shared timeline. Returns at once; <see cref="Completion"/> finishes when the take is finalised.
+    /// the shared timeline; a time in the past stops at the next frame, never before a frame already fired. Returns at
+    /// once; <see cref="Completion"/> finishes when the take is finalised.
     /// </summary>
-    /// <exception cref="InvalidCaptureArgumentException">ParameterName <c>At</c>: no frame of the take would remain.</exception>
+    /// <exception cref="PsCamSyncException">The take could not be stopped (implementations may throw it; CaptureSession does not).</exception>
     void Stop(long? atNs = null);
 }
 

@@ -522,7 +522,8 @@ public sealed class CaptureSession : IRunningTake
 
     /// <summary>
     /// Stops the take: now (<paramref name="atNs"/> null) or before the first frame due at or after
-    /// <paramref name="atNs"/> on the shared timeline, so every host given the same time stops on the same frame.
+    /// <paramref name="atNs"/> on the shared timeline, so every host given the same time stops on the same frame. A time
+    /// in the past stops at the next frame: frames already fired stay in the take.
     /// Returns at once; await <see cref="Completion"/> for the final manifest.
     /// </summary>
     /// <returns>The end index now in force (one past the last frame that will be fired).</returns>
