@@ -28,6 +28,7 @@ internal sealed class FfmpegSink : IVideoSink
     private long _frames;
     private bool _closed;
     private string? _failure;
+    private bool _failureDiskFull;
     private string? _logError;
 
     private FfmpegSink(string fileName, string outputPath, string logPath, Process process, FileStream log, int frameBytes, TimeSpan completeTimeout, string encoderName)
@@ -100,10 +101,14 @@ internal sealed class FfmpegSink : IVideoSink
         return new FfmpegSink(fileName, outputPath, logPath, process, log, PixelFormats.FrameBytes(format.Width, format.Height, format.PixelFormat), completeTimeout, encoderName);
     }
 
+    public int FrameBytes => _frameBytes;
+
+    public bool IsDead => _failure is not null || _closed;
+
     public long Write(ReadOnlySpan<byte> frame)
     {
         if (_failure is not null)
-            throw new TakeFolderException(_outputPath, _failure);
+            throw new TakeFolderException(_outputPath, _failure, null, _failureDiskFull);
         ObjectDisposedException.ThrowIf(_closed, this);
         if (frame.Length != _frameBytes)
             throw new ArgumentException($"a frame must be exactly {_frameBytes} bytes; got {frame.Length}.", nameof(frame));
@@ -179,8 +184,11 @@ internal sealed class FfmpegSink : IVideoSink
             KillAndWait();
         FinishLog();
         string how = exited ? $"it exited with code {_process.ExitCode}" : "it closed its input but did not exit within 5 s and was killed";
-        _failure = $"{what}: {how}. '{_outputPath}' keeps what ffmpeg wrote before; see '{_logPath}'.{LogTail()}";
-        return new TakeFolderException(_outputPath, _failure, cause);
+        string tail = LogTail();
+        _failure = $"{what}: {how}. '{_outputPath}' keeps what ffmpeg wrote before; see '{_logPath}'.{tail}";
+        // ffmpeg says "No space left on device" (or "Disk quota exceeded") when its output file system is full.
+        _failureDiskFull = tail.Contains("No space left on device", StringComparison.Ordinal) || tail.Contains("Disk quota exceeded", StringComparison.Ordinal);
+        return new TakeFolderException(_outputPath, _failure, cause, _failureDiskFull);
     }
 
     private void KillAndWait()
