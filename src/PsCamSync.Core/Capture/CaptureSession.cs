@@ -537,7 +537,6 @@ public sealed class CaptureSession : IRunningTake
     private void OnDiskFull(string cameraId, TakeFolderException error)
     {
         long free = DiskSpace.FreeBytes(TakePath);
-        long next = _loop.NextIndex;
         long end = Stop();
         var ci = System.Globalization.CultureInfo.InvariantCulture;
         var fault = new TakeFault
@@ -545,7 +544,7 @@ public sealed class CaptureSession : IRunningTake
             TimeNs = SharedTimeline.NowNs(),
             Camera = null,
             Source = "Writer",
-            Message = string.Create(ci, $"the disk is full at '{error.Path}' ({(free >= 0 ? $"{free} bytes free" : "free space unknown")}): camera '{cameraId}' could not write near frame {next}, so the take stopped triggering before frame {end}. Frames written before are intact; frames that arrived after it have rows but no pixels (WriteFailed)."),
+            Message = string.Create(ci, $"the disk is full at '{error.Path}' ({(free >= 0 ? $"{free} bytes free" : "free space unknown")} after the failed write): camera '{cameraId}' could not write a frame, so the take stopped triggering before frame {end}. Frames written before are intact; frames that arrived after it have rows but no pixels (WriteFailed)."),
             Detail = error.ToString(),
         };
         lock (_gate)
