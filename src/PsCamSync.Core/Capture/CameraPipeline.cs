@@ -231,6 +231,15 @@ internal sealed class CameraPipeline : IFrameTarget
                 DiskFull?.Signal(CameraId, e);
             return -1;
         }
+        catch (IOException e)
+        {
+            // A sink should wrap its I/O errors; one that does not still costs only this frame.
+            var wrapped = new TakeFolderException(_sink.FileName, $"writing to '{_sink.FileName}' failed: {e.Message}", e);
+            NoteWriteFailure(wrapped);
+            if (wrapped.DiskFull)
+                DiskFull?.Signal(CameraId, wrapped);
+            return -1;
+        }
         catch (ArgumentException e)
         {
             // A frame of the wrong size (the camera changed its format while streaming): this frame only.

@@ -16,6 +16,10 @@ internal sealed class FfmpegSink : IVideoSink
     public static readonly TimeSpan DefaultCompleteTimeout = TimeSpan.FromSeconds(60);
 
     private const int LogTailLines = 6;
+
+    /// <summary>Free bytes below which an ffmpeg that died is taken to have filled its disk (its muxer writes in 32 KiB blocks).</summary>
+    private const long NearlyFullBytes = 64 * 1024;
+    private bool _logDiskFull;
     private readonly string _outputPath;
     private readonly string _logPath;
     private readonly Process _process;
@@ -187,7 +191,11 @@ internal sealed class FfmpegSink : IVideoSink
         string tail = LogTail();
         _failure = $"{what}: {how}. '{_outputPath}' keeps what ffmpeg wrote before; see '{_logPath}'.{tail}";
         // ffmpeg says "No space left on device" (or "Disk quota exceeded") when its output file system is full.
-        _failureDiskFull = tail.Contains("No space left on device", StringComparison.Ordinal) || tail.Contains("Disk quota exceeded", StringComparison.Ordinal);
+        // When the log is on the same full disk, ffmpeg's words may not reach it: copying its stderr then fails with
+        // ENOSPC itself, or the disk has next to nothing left.
+        long free = DiskSpace.FreeBytes(Path.GetDirectoryName(_outputPath) ?? ".");
+        _failureDiskFull = tail.Contains("No space left on device", StringComparison.Ordinal) || tail.Contains("Disk quota exceeded", StringComparison.Ordinal)
+            || DiskSpace.IsDiskFull(_logCopy.Exception) || _logDiskFull || (free >= 0 && free < NearlyFullBytes);
         return new TakeFolderException(_outputPath, _failure, cause, _failureDiskFull);
     }
 
@@ -215,8 +223,18 @@ internal sealed class FfmpegSink : IVideoSink
         catch (AggregateException e)
         {
             _logError ??= "copying ffmpeg's stderr into the log failed: " + e.InnerException?.Message;
+            _logDiskFull |= DiskSpace.IsDiskFull(e);
         }
-        _log.Dispose();
+        try
+        {
+            _log.Dispose();
+        }
+        catch (IOException e)
+        {
+            // The log's last buffered lines could not be written (e.g. the disk is full): say so in every message.
+            _logError ??= "the end of the log could not be written: " + e.Message;
+            _logDiskFull |= DiskSpace.IsDiskFull(e);
+        }
     }
 
     /// <summary>The last lines of the log, for messages; empty when it cannot be read.</summary>

@@ -102,6 +102,39 @@ public sealed class DiskFullTakeTests
     }
 
     /// <summary>
+    /// The same with an ffmpeg encoder (FFV1): ffmpeg exits on the full disk, its log says "No space left on device", and
+    /// that is the one disk-full fault; take.json is final and truthful and the frames ffmpeg wrote before decode.
+    /// </summary>
+    [RequiresFact("mount", "umount", "root", "ffmpeg", "ffprobe")]
+    public void An_ffmpeg_encoder_that_fills_the_disk_gives_the_same_one_fault_and_truthful_take_json()
+    {
+        using var disk = new Tmpfs(3L << 20);
+        var schedule = SimulatedTakeTests.ScheduleSoon(30, 20, leadSeconds: 1.0);
+        using var session = CaptureSession.Start(SimulatedTakeTests.OpenSimulated(1),
+            new CaptureOptions { Schedule = schedule, Path = disk.Combine("take"), Encoder = VideoEncoder.Ffv1 });
+        var manifest = SimulatedTakeTests.Run(session, timeoutSeconds: 90);
+        _output.WriteLine(SimulatedTakeTests.Describe(manifest));
+
+        var diskFaults = manifest.Faults.Where(f => f.Message.Contains("disk is full")).ToList();
+        Assert.Single(diskFaults);
+        Assert.All(manifest.Faults.Except(diskFaults), f => Assert.Equal("Trigger", f.Source));
+        var onDisk = TakeFolder.ReadManifest(session.TakePath);
+        Assert.Equal(TakeState.Faulted, onDisk.State);
+        Assert.True(onDisk.EndFrameIndex < schedule.EndIndex - 100, $"the take ran to frame {onDisk.EndFrameIndex} of {schedule.EndIndex}");
+        var cam = onDisk.Cameras[0];
+        long slots = onDisk.EndFrameIndex - onDisk.FirstFrameIndex;
+        Assert.Equal(slots, cam.Counts.Accounted);
+        var rows = FramesTableReader.Read(Path.Combine(session.TakePath, cam.FramesFile));
+        Assert.Equal(slots, rows.Count);
+        Assert.True(cam.Counts.WriteFailed > 0);
+        long decoded = Processes.FfprobeFrameCount(Path.Combine(session.TakePath, cam.VideoFile));
+        // ffmpeg had frames queued that it could not write when the disk filled: the file holds at most the frames
+        // handed to it, and those it holds decode.
+        Assert.InRange(decoded, 1, cam.Counts.Captured);
+        _output.WriteLine($"ffv1: {cam.Counts.Captured} frames handed to ffmpeg, {decoded} decodable in the file, {cam.Counts.WriteFailed} WriteFailed; take stopped at frame {onDisk.EndFrameIndex} of {schedule.EndIndex}; {diskFaults[0].Message}");
+    }
+
+    /// <summary>
     /// A disk too full for the take's reserve: the start fails with a clear error naming the disk-full cause, leaves no
     /// folder behind, and the same path works once there is room.
     /// </summary>
