@@ -299,9 +299,6 @@ internal sealed class CameraPipeline : IFrameTarget
         }
     }
 
-    /// <summary>Frames whose pixels could not be written (WriteFailed), so far.</summary>
-    public long WriteFailures => _writeFailures;
-
     /// <summary>
     /// After the camera stopped: counts frames that arrived too late for any slot, writes the rows held back after the
     /// disk filled, closes the video and the table, and records what went wrong: one fault per kind, with its count.
@@ -322,15 +319,19 @@ internal sealed class CameraPipeline : IFrameTarget
         Counts.Expected = expected;
         if (_heldRows is not null)
         {
+            long failed = 0;
+            TakeFolderException? first = null;
             foreach (var row in _heldRows)
             {
                 try { _table.Write(row); }
                 catch (TakeFolderException e)
                 {
-                    _tableFailures++;
-                    _firstTableError ??= e;
+                    failed++;
+                    first ??= e;
                 }
             }
+            if (failed > 0) // even with the reserve freed: these rows may be missing from the table
+                _fault(CameraId, "Writer", $"{failed} of the {_heldRows.Count} rows held back after the disk filled could not be written to the frames table (take.json still counts them). First error: {first!.Message}", first);
         }
         try { _table.Dispose(); }
         catch (Exception e) { _fault(CameraId, "Writer", $"the frames table could not be closed: {e.Message}", e); }
@@ -348,7 +349,7 @@ internal sealed class CameraPipeline : IFrameTarget
         {
             bool diskFull = DiskFull?.IsSet ?? false;
             if (!diskFull || _firstWriteError is { DiskFull: false })
-                _fault(CameraId, "Writer", $"the pixels of {_writeFailures} frame(s) could not be written; their rows say WriteFailed" +
+                _fault(CameraId, "Encoder", $"the pixels of {_writeFailures} frame(s) could not be written; their rows say WriteFailed" +
                     (_sink.IsDead ? " (the video sink stopped taking frames)" : "") +
                     (_firstWriteError is null ? "." : $". First error: {_firstWriteError.Message}"), _firstWriteError);
         }
