@@ -428,7 +428,20 @@ public sealed class CaptureSession : IRunningTake
             ReleaseReserve(); // normally done already; after a failure above it may not be
             try
             {
-                lock (_gate) TakeFolder.WriteManifest(TakePath, _manifest);
+                try
+                {
+                    lock (_gate) TakeFolder.WriteManifest(TakePath, _manifest);
+                }
+                catch (TakeFolderException e) when (e.DiskFull)
+                {
+                    // The reserve did not cover it (faults without end): keep the counts and the first faults, then retry.
+                    lock (_gate)
+                    {
+                        if (!CompactFaults(_manifest))
+                            throw;
+                        TakeFolder.WriteManifest(TakePath, _manifest);
+                    }
+                }
             }
             catch (Exception e)
             {
@@ -446,6 +459,36 @@ public sealed class CaptureSession : IRunningTake
             _finished = true;
             _done.TrySetResult(_manifest);
         }
+    }
+
+    /// <summary>Faults a final take.json keeps when the disk is too full for all of them (see <see cref="CompactFaults"/>).</summary>
+    internal const int FaultsKeptOnFullDisk = 100;
+
+    /// <summary>
+    /// Shrinks a manifest that did not fit on a full disk: drops every fault's Detail (exception traces) and keeps the
+    /// first <see cref="FaultsKeptOnFullDisk"/> - 1 faults, adding one fault that says what was left out. The counts,
+    /// state and times are untouched. Returns false when there was nothing to leave out.
+    /// </summary>
+    internal static bool CompactFaults(TakeManifest manifest)
+    {
+        int details = manifest.Faults.Count(f => f.Detail is not null);
+        int dropped = Math.Max(0, manifest.Faults.Count - (FaultsKeptOnFullDisk - 1));
+        if (details == 0 && dropped == 0)
+            return false;
+        foreach (var f in manifest.Faults)
+            f.Detail = null;
+        if (dropped > 0)
+            manifest.Faults.RemoveRange(FaultsKeptOnFullDisk - 1, dropped);
+        var ci = System.Globalization.CultureInfo.InvariantCulture;
+        manifest.Faults.Add(new TakeFault
+        {
+            TimeNs = SharedTimeline.NowNs(),
+            Source = "Writer",
+            Message = dropped > 0
+                ? string.Create(ci, $"the disk was too full for the whole take.json: {dropped} later fault(s) and the details (exception traces) of the others were left out.")
+                : "the disk was too full for the whole take.json: the details (exception traces) of the faults were left out.",
+        });
+        return true;
     }
 
     /// <summary>Frees the space reserve for the final writes; a failure is a take fault (the writes may still fit).</summary>

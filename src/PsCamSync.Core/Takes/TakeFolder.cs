@@ -114,9 +114,11 @@ public static class TakeFolder
     public const string ReserveFileName = ".take.json.reserve";
 
     /// <summary>
-    /// Bytes reserved for a take of <paramref name="cameras"/> cameras: 1 MiB for the manifest (a take.json of 3 cameras
-    /// with clock models and 100 faults is under 64 KiB; the rest is for faults) plus, per camera, 256 KiB for the
-    /// frames-table rows still in flight when the disk fills (about 2 000 rows).
+    /// Bytes reserved for a take of <paramref name="cameras"/> cameras: 1 MiB for the manifest plus, per camera, 256 KiB
+    /// for the frames-table rows still in flight when the disk fills (about 2 000 rows of up to 130 bytes). A manifest
+    /// that does not fit even so is written with its first 100 faults and no fault details (see
+    /// <c>CaptureSession.CompactFaults</c>): with 8 cameras, every field at its longest and 1 000-character fault messages
+    /// that is 150 KB.
     /// </summary>
     public static long ReserveBytes(int cameras) => (1L << 20) + cameras * (256L << 10);
 

@@ -214,6 +214,47 @@ public sealed class DiskFullTakeTests
         Assert.Same(session.FinalManifestError, ((IRunningTake)session).FinalManifestError);
     }
 
+    /// <summary>
+    /// The reserve covers the worst final manifest the take can end with on a full disk: compacted to
+    /// <see cref="CaptureSession.FaultsKeptOnFullDisk"/> faults without details, a take.json of 8 cameras with every
+    /// field filled and long fault messages still fits the manifest's share of the reserve (1 MiB) many times over.
+    /// </summary>
+    [Fact]
+    public void A_compacted_manifest_fits_the_reserve_and_keeps_the_counts()
+    {
+        var manifest = new TakeManifest
+        {
+            Name = new string('n', 200), Host = new string('h', 64), ModuleVersion = "1.2.3",
+            Schedule = SimulatedTakeTests.ScheduleSoon(30, 3600), FirstFrameIndex = 0, EndFrameIndex = 108_000, StartedNs = 1, EndedNs = 2,
+            State = TakeState.Faulted, TriggerThread = new TriggerThreadReport { Refused = { new string('r', 300) } },
+        };
+        for (int k = 0; k < 8; k++)
+        {
+            manifest.Cameras.Add(new TakeCamera
+            {
+                Backend = "Aravis", Id = new string('c', 100) + k, Vendor = new string('v', 64), Model = new string('m', 64), Serial = new string('s', 64),
+                Address = "192.168.100.100", Width = 8192, Height = 8192, PixelFormat = "Mono16", VideoFile = new string('f', 200), FramesFile = new string('f', 200),
+                Encoder = "ffv1", RingFrames = 1000, Settings = Enumerable.Range(0, 8).ToDictionary(i => "Feature" + i, i => new string('x', 100)),
+                Counts = new FrameCounts { Expected = 108_000, Captured = 100_000, WriteFailed = 8_000 },
+                ClockModel = new PsCamSync.Core.Timing.CameraClockModel(long.MaxValue, 1.2345678901234567e15, 12.345678901234567, 1000, 123.45678901234567),
+                ClockModelNote = new string('o', 500),
+            });
+        }
+        for (int i = 0; i < 20_000; i++)
+            manifest.Faults.Add(new TakeFault { TimeNs = long.MaxValue, Camera = new string('c', 101), Source = "Stream", Message = new string('m', 1000), Detail = new string('d', 5000) });
+
+        Assert.True(CaptureSession.CompactFaults(manifest));
+        Assert.Equal(CaptureSession.FaultsKeptOnFullDisk, manifest.Faults.Count);
+        Assert.All(manifest.Faults, f => Assert.Null(f.Detail));
+        Assert.Contains("19901 later fault(s)", manifest.Faults[^1].Message);
+        Assert.Equal(108_000, manifest.Cameras[0].Counts.Accounted);
+
+        using var stream = new MemoryStream();
+        System.Text.Json.JsonSerializer.Serialize(stream, manifest, TakeJson.Options);
+        _output.WriteLine($"compacted take.json of 8 cameras and {manifest.Faults.Count} faults: {stream.Length} bytes; reserve for 8 cameras {TakeFolder.ReserveBytes(8)} bytes");
+        Assert.True(stream.Length < (1 << 20) / 4, $"{stream.Length} bytes");
+    }
+
     /// <summary>The normal case: a take whose final take.json was written has no FinalManifestError.</summary>
     [Fact]
     public void A_written_final_manifest_leaves_no_error_and_no_reserve()
