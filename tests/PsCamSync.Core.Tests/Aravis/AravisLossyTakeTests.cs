@@ -75,6 +75,7 @@ public sealed class AravisLossyTakeTests
 
         _output.WriteLine($"-r {lostPerThousand} ({lostPerThousand / 10.0}% GVSP loss): {SimulatedTakeTests.Describe(manifest!)}");
         Assert.True(probe.Criticals == 0, $"{probe.Criticals} GLib CRITICAL(s): {string.Join(" | ", probe.Seen.Take(5))}");
+        Assert.DoesNotContain("CRITICAL", fakes.Output()); // nor in the emulators' own output
         long slots = (long)(RateHz * Seconds);
         long incomplete = 0, kept = 0;
         foreach (var cam in manifest!.Cameras)
