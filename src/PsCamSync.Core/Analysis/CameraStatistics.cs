@@ -35,6 +35,7 @@ internal static class CameraStatistics
             Captured = counts.Captured,
             Missing = counts.TriggerMissed + counts.Dropped + counts.WriteFailed,
             Dropped = counts.Dropped,
+            WriteFailed = counts.WriteFailed,
             Late = counts.TriggerLate,
             Incomplete = counts.Incomplete,
             IntervalMeanNs = intervals.Mean,

@@ -98,6 +98,10 @@ public sealed class DiskFullTakeTests
                 $"{slots - withVideo.Count} of {slots} slots without pixels ({cam.Counts.WriteFailed} WriteFailed); the take stopped at frame {onDisk.EndFrameIndex} of {schedule.EndIndex} scheduled, " +
                 $"{onDisk.EndFrameIndex - firstFailedOfTake} frame(s) after the first failed one");
         }
+        // The analysis reads the same: WriteFailed rows as missing, counts agreeing with take.json, no problem but the fault.
+        var report = PsCamSync.Core.Analysis.TakeAnalyzer.Analyze(session.TakePath);
+        Assert.Equal(onDisk.Cameras.Select(c => c.Counts.WriteFailed), report.Cameras.Select(c => c.WriteFailed));
+        Assert.Equal(onDisk.Faults.Count, report.Faults.Count);
         _output.WriteLine($"take duration {(onDisk.EndedNs!.Value - onDisk.StartedNs) / 1e9:0.00} s (scheduled {schedule.EndIndex / 20.0:0.0} s after a 1 s lead), Start to Completion {watch.Elapsed.TotalSeconds:0.00} s; fault: {diskFaults[0].Message}");
     }
 
