@@ -59,9 +59,22 @@ public sealed class FeatureException : PsCamSyncException
 /// <summary>A take folder cannot be created, written or read back.</summary>
 public sealed class TakeFolderException : PsCamSyncException
 {
-    /// <summary>Creates the error for <paramref name="path"/>.</summary>
-    public TakeFolderException(string path, string message, Exception? inner = null) : base(message, inner) => Path = path;
+    /// <summary>Creates the error for <paramref name="path"/>; <see cref="DiskFull"/> is read from <paramref name="inner"/>.</summary>
+    public TakeFolderException(string path, string message, Exception? inner = null)
+        : this(path, message, inner, Takes.DiskSpace.IsDiskFull(inner))
+    {
+    }
+
+    /// <summary>Creates the error for <paramref name="path"/>, saying whether the cause is a full disk.</summary>
+    public TakeFolderException(string path, string message, Exception? inner, bool diskFull) : base(message, inner)
+    {
+        Path = path;
+        DiskFull = diskFull;
+    }
 
     /// <summary>The take folder or file concerned.</summary>
     public string Path { get; }
+
+    /// <summary>True when the cause is a full file system or an exhausted quota (ENOSPC, EDQUOT).</summary>
+    public bool DiskFull { get; }
 }

@@ -61,4 +61,19 @@ internal static class CoreErrors
             record.ErrorDetails = new ErrorDetails(text) { RecommendedAction = "See the take's take.json (Faults) for the detail recorded with this fault." };
         return record;
     }
+
+    /// <summary>
+    /// The error for a take whose final take.json could not be written (<see cref="Core.Capture.IRunningTake.FinalManifestError"/>),
+    /// or null when it was written: id <c>SyncCaptureManifestNotWritten</c>, WriteError, target the take folder.
+    /// </summary>
+    public static ErrorRecord? FinalManifest(Core.Capture.IRunningTake take)
+    {
+        if (take.FinalManifestError is not { } e)
+            return null;
+        var text = $"Take '{take.Name}': the final take.json in '{take.TakePath}' could not be written, so on disk the take still says Recording: {e.Message}";
+        return new ErrorRecord(new TakeFolderException(e.Path, text, e), "SyncCaptureManifestNotWritten", ErrorCategory.WriteError, take.TakePath)
+        {
+            ErrorDetails = new ErrorDetails(text) { RecommendedAction = "Free space or fix permissions on that disk; the result object returned with this error has the take's final counts and faults." },
+        };
+    }
 }

@@ -268,6 +268,8 @@ public sealed class StartSyncCaptureCommand : PsCamSyncCmdlet
         WriteProgress(new ProgressRecord(activityId, activity, "Done") { RecordType = ProgressRecordType.Completed });
         foreach (var fault in manifest.Faults)
             WriteError(CoreErrors.Fault(fault, take.Name));
+        if (CoreErrors.FinalManifest(take) is { } notWritten)
+            WriteError(notWritten);
         WriteObject(new SyncTakeResult(manifest, take.TakePath));
     }
 

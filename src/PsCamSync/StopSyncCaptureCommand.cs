@@ -106,6 +106,8 @@ public sealed class StopSyncCaptureCommand : PsCamSyncCmdlet
             try
             {
                 var manifest = take.Completion.WaitAsync(StopToken).GetAwaiter().GetResult();
+                if (CoreErrors.FinalManifest(take) is { } notWritten)
+                    WriteError(notWritten);
                 WriteObject(new SyncTakeResult(manifest, take.TakePath));
             }
             catch (OperationCanceledException)

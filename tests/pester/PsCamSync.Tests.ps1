@@ -232,6 +232,26 @@ Describe 'Start-SyncCapture as a job' -Tag CI {
         finally { $job | Remove-Job -Force }
     }
 
+    It 'reports a final take.json that cannot be written as an error naming the take folder, and the job fails' {
+        $path = NewTakePath 'manifest'
+        $job = Start-SyncCapture -CameraId sim-0 -FrameRate 10 -FrameCount 15 -Lead 1 -Path $path -Name pester-manifest
+        try {
+            # The take wrote take.json at start; put a folder in its place, so the final atomic rename cannot succeed.
+            $manifest = Join-Path $path 'take.json'
+            Remove-Item -LiteralPath $manifest
+            New-Item -ItemType Directory -Path $manifest | Out-Null
+            $job | Wait-Job -Timeout 60 | Out-Null
+            $job.State | Should -Be 'Failed'
+            $null = $job | Receive-Job -ErrorVariable errors -ErrorAction SilentlyContinue
+            $notWritten = @($errors | Where-Object { $_.FullyQualifiedErrorId -like 'SyncCaptureManifestNotWritten*' })
+            $notWritten.Count | Should -Be 1
+            $notWritten[0].CategoryInfo.Category | Should -Be 'WriteError'
+            $notWritten[0].TargetObject | Should -Be (Resolve-Path -LiteralPath $path).ProviderPath
+            $notWritten[0].Exception.Message | Should -BeLike "*$path*take.json*"
+        }
+        finally { $job | Remove-Job -Force }
+    }
+
     It 'reports a name without wildcards that matches no take' {
         $err = { Stop-SyncCapture -Name no-such-take -ErrorAction Stop } | Should -Throw -PassThru
         $err.FullyQualifiedErrorId | Should -BeLike 'SyncCaptureNotFound,*'

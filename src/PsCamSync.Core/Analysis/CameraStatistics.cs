@@ -33,8 +33,9 @@ internal static class CameraStatistics
             CameraId = camera.Info.Id,
             Expected = counts.Expected,
             Captured = counts.Captured,
-            Missing = counts.TriggerMissed + counts.Dropped,
+            Missing = counts.TriggerMissed + counts.Dropped + counts.WriteFailed,
             Dropped = counts.Dropped,
+            WriteFailed = counts.WriteFailed,
             Late = counts.TriggerLate,
             Incomplete = counts.Incomplete,
             IntervalMeanNs = intervals.Mean,
@@ -84,10 +85,10 @@ internal static class CameraStatistics
             faults.Add($"{camera.Label}: {counts.Expected - withRow} of {counts.Expected} scheduled slots have no row in {file}.");
         var recorded = camera.Info.Counts;
         if (camera.State is not (TakeState.Recording or TakeState.Crashed) && recorded.Accounted > 0 &&
-            (recorded.Captured, recorded.TriggerMissed, recorded.TriggerLate, recorded.Incomplete, recorded.Dropped) !=
-            (counts.Captured, counts.TriggerMissed, counts.TriggerLate, counts.Incomplete, counts.Dropped))
+            (recorded.Captured, recorded.TriggerMissed, recorded.TriggerLate, recorded.Incomplete, recorded.Dropped, recorded.WriteFailed) !=
+            (counts.Captured, counts.TriggerMissed, counts.TriggerLate, counts.Incomplete, counts.Dropped, counts.WriteFailed))
             faults.Add($"{camera.Label}: {TakeFolder.ManifestFileName} counts (Captured {recorded.Captured}, TriggerMissed {recorded.TriggerMissed}, " +
-                $"TriggerLate {recorded.TriggerLate}, Incomplete {recorded.Incomplete}, Dropped {recorded.Dropped}) differ from {file} " +
-                $"(Captured {counts.Captured}, TriggerMissed {counts.TriggerMissed}, TriggerLate {counts.TriggerLate}, Incomplete {counts.Incomplete}, Dropped {counts.Dropped}).");
+                $"TriggerLate {recorded.TriggerLate}, Incomplete {recorded.Incomplete}, Dropped {recorded.Dropped}, WriteFailed {recorded.WriteFailed}) differ from {file} " +
+                $"(Captured {counts.Captured}, TriggerMissed {counts.TriggerMissed}, TriggerLate {counts.TriggerLate}, Incomplete {counts.Incomplete}, Dropped {counts.Dropped}, WriteFailed {counts.WriteFailed}).");
     }
 }

@@ -33,10 +33,12 @@ public sealed class CameraReport
     public long Expected { get; init; }
     /// <summary>Complete frames.</summary>
     public long Captured { get; init; }
-    /// <summary>Slots without pixels: trigger missed or dropped.</summary>
+    /// <summary>Slots without pixels: trigger missed, dropped, or write failed.</summary>
     public long Missing { get; init; }
     /// <summary>Of <see cref="Missing"/>, frames dropped because the ring was full.</summary>
     public long Dropped { get; init; }
+    /// <summary>Of <see cref="Missing"/>, frames that arrived but whose pixels could not be written (disk full, I/O error).</summary>
+    public long WriteFailed { get; init; }
     /// <summary>Triggers skipped as late.</summary>
     public long Late { get; init; }
     /// <summary>Incomplete frames.</summary>

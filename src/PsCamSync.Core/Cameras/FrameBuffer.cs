@@ -9,10 +9,20 @@ public enum FrameStatus
     TriggerMissed,
     /// <summary>The trigger thread woke later than the tolerance; the trigger was skipped, not bunched.</summary>
     TriggerLate,
-    /// <summary>The frame arrived with missing packets or lines; its pixels were written as received.</summary>
+    /// <summary>
+    /// The frame arrived with missing packets or lines. Its video slot holds the bytes that arrived at their places
+    /// and zeros where data was lost (the frame is never shortened or shifted); the row's <c>received_bytes</c> says
+    /// how many bytes arrived.
+    /// </summary>
     Incomplete,
     /// <summary>The frame arrived but no ring buffer was free (the writer fell behind); pixels were lost.</summary>
     Dropped,
+    /// <summary>
+    /// The frame arrived but writing its pixels failed (disk full, I/O error, encoder gone); the row has no video frame
+    /// and the take records the cause as one fault (counted, not repeated per frame). Later frames are written as usual
+    /// while the sink still works.
+    /// </summary>
+    WriteFailed,
 }
 
 /// <summary>
@@ -44,6 +54,12 @@ public sealed class FrameBuffer
 
     /// <summary>True when packets or lines were missing.</summary>
     public bool Incomplete;
+
+    /// <summary>
+    /// Bytes of the frame's payload that arrived from the camera: <see cref="Length"/> for a complete frame, fewer for an
+    /// incomplete one (whose missing parts are zeros in <see cref="Data"/>), -1 when the backend cannot tell.
+    /// </summary>
+    public long ReceivedBytes = -1;
 
     /// <summary>Width in pixels.</summary>
     public int Width;

@@ -31,8 +31,12 @@ internal sealed class CameraPipeline : IFrameTarget
     private Thread? _writer;
     private volatile bool _triggersComplete;
     private volatile bool _abandon;
-    private bool _sinkBroken;
-    private long _extraFrames, _lostNotices, _droppedBySink;
+    private long _extraFrames, _lostNotices;
+    private long _writeFailures; // frames whose pixels could not be written (status WriteFailed)
+    private TakeFolderException? _firstWriteError; // the first of them, for the one aggregated fault
+    private long _tableFailures; // rows whose flush failed (they stay buffered and are flushed again later)
+    private TakeFolderException? _firstTableError;
+    private List<FrameRecord>? _heldRows; // rows kept in memory after the disk filled, written once the reserve is freed
     private long _warmUpFrames;
     private long _firstTriggerNs; // writer-side: trigger time of the first slot, 0 before it
     private long _captured, _lost; // written by the writer, read for progress
@@ -54,6 +58,13 @@ internal sealed class CameraPipeline : IFrameTarget
 
     public ICamera Camera { get; }
     public string CameraId { get; }
+
+    /// <summary>
+    /// Shared by every camera of a take: set once a write failed because the disk is full. From then on no pipeline
+    /// writes video (its frames are WriteFailed) and rows are held in memory until <see cref="Complete"/>, which runs
+    /// after the take's reserve has been freed. Null: no disk-full handling (the write error is a plain write fault).
+    /// </summary>
+    public DiskFullSignal? DiskFull { get; init; }
     public FrameCounts Counts { get; } = new();
     public long Captured => Volatile.Read(ref _captured);
     public long Lost => Volatile.Read(ref _lost);
@@ -120,7 +131,7 @@ internal sealed class CameraPipeline : IFrameTarget
                     if (IsWarmUp(drop.FrameIndex, drop.HostReceiveNs))
                         _warmUpFrames++;
                     else if (_window.Find(drop.FrameIndex, drop.HostReceiveNs) is var pos and >= 0)
-                        _window.Complete(pos, FrameStatus.Dropped, drop.DeviceTimestampNs, drop.HostReceiveNs, -1);
+                        _window.Complete(pos, FrameStatus.Dropped, drop.DeviceTimestampNs, drop.HostReceiveNs, -1, -1);
                     else
                         _extraFrames++;
                     worked = true;
@@ -184,26 +195,64 @@ internal sealed class CameraPipeline : IFrameTarget
             _extraFrames++;
             return;
         }
-        long videoFrame = -1;
         var status = frame.Incomplete ? FrameStatus.Incomplete : FrameStatus.Captured;
-        if (!_sinkBroken)
-        {
-            try
-            {
-                videoFrame = _sink.Write(frame.Pixels);
-            }
-            catch (Exception e)
-            {
-                _sinkBroken = true;
-                _fault(CameraId, "Encoder", $"video writing failed; later frames keep their rows but lose their pixels: {e.Message}", e);
-            }
-        }
+        long received = frame.ReceivedBytes >= 0 ? frame.ReceivedBytes : frame.Incomplete ? -1 : frame.Length;
+        long videoFrame = WriteVideo(frame);
         if (videoFrame < 0)
+            status = FrameStatus.WriteFailed;
+        _window.Complete(pos, status, frame.DeviceTimestampNs, frame.HostReceiveNs, videoFrame, received);
+    }
+
+    /// <summary>
+    /// Writes one frame's pixels; returns its video frame number, or -1 when they could not be written (counted into one
+    /// aggregated fault, see <see cref="Complete"/>). An incomplete frame shorter than a video frame is padded with zeros:
+    /// the policy is that an incomplete frame's video slot holds what arrived, at its place, and zeros elsewhere.
+    /// </summary>
+    private long WriteVideo(FrameBuffer frame)
+    {
+        if (DiskFull is { IsSet: true } || _sink.IsDead)
         {
-            status = FrameStatus.Dropped;
-            _droppedBySink++;
+            NoteWriteFailure(null);
+            return -1;
         }
-        _window.Complete(pos, status, frame.DeviceTimestampNs, frame.HostReceiveNs, videoFrame);
+        int size = _sink.FrameBytes;
+        if (frame.Length < size && frame.Incomplete && frame.Data.Length >= size)
+        {
+            frame.Data.AsSpan(frame.Length, size - frame.Length).Clear();
+            frame.Length = size;
+        }
+        try
+        {
+            return _sink.Write(frame.Pixels);
+        }
+        catch (TakeFolderException e)
+        {
+            NoteWriteFailure(e);
+            if (e.DiskFull)
+                DiskFull?.Signal(CameraId, e);
+            return -1;
+        }
+        catch (IOException e)
+        {
+            // A sink should wrap its I/O errors; one that does not still costs only this frame.
+            var wrapped = new TakeFolderException(_sink.FileName, $"writing to '{_sink.FileName}' failed: {e.Message}", e);
+            NoteWriteFailure(wrapped);
+            if (wrapped.DiskFull)
+                DiskFull?.Signal(CameraId, wrapped);
+            return -1;
+        }
+        catch (ArgumentException e)
+        {
+            // A frame of the wrong size (the camera changed its format while streaming): this frame only.
+            NoteWriteFailure(new TakeFolderException(_sink.FileName, $"frame of {frame.Length} bytes does not fit the video's {size}-byte frames: {e.Message}", e));
+            return -1;
+        }
+    }
+
+    private void NoteWriteFailure(TakeFolderException? e)
+    {
+        _writeFailures++;
+        _firstWriteError ??= e;
     }
 
     /// <summary>A frame of the warm-up trigger: tagged as such, or received before the first slot's trigger.</summary>
@@ -218,7 +267,7 @@ internal sealed class CameraPipeline : IFrameTarget
         bool any = false;
         while (_window.TryTakeFinal(out var record))
         {
-            _table.Write(record);
+            WriteRow(record);
             Counts.Add(record.Status);
             if (record.Status == FrameStatus.Captured) Volatile.Write(ref _captured, _captured + 1);
             else if (record.Status != FrameStatus.Incomplete) Volatile.Write(ref _lost, _lost + 1);
@@ -232,10 +281,39 @@ internal sealed class CameraPipeline : IFrameTarget
     }
 
     /// <summary>
-    /// After the camera stopped: counts frames that arrived too late for any slot, closes the video and the table,
-    /// and records what went wrong. Returns the number of frames that matched no slot.
+    /// Writes one row. Once the disk is full rows are held in memory (written by <see cref="Complete"/>); a row whose
+    /// flush fails stays in the table's buffer and goes out with the next flush, so it is neither lost nor written twice.
     /// </summary>
-    public void Complete(long expected)
+    private void WriteRow(in FrameRecord record)
+    {
+        if (_heldRows is not null || DiskFull is { IsSet: true })
+        {
+            (_heldRows ??= new List<FrameRecord>()).Add(record);
+            return;
+        }
+        try
+        {
+            _table.Write(record);
+        }
+        catch (TakeFolderException e)
+        {
+            _tableFailures++;
+            _firstTableError ??= e;
+            if (e.DiskFull)
+                DiskFull?.Signal(CameraId, e);
+        }
+    }
+
+    /// <summary>
+    /// After the camera stopped: counts frames that arrived too late for any slot, writes the rows held back after the
+    /// disk filled, closes the video and the table, and records what went wrong: one fault per kind, with its count.
+    /// Call after the take's reserve has been freed.
+    /// </summary>
+    /// <param name="expected">Slots this camera was asked for.</param>
+    /// <param name="quietExtras">True when the take stopped because the disk filled: frames that matched no slot are
+    /// then returned to the caller (who folds them into the disk-full fault) instead of being a fault of their own.</param>
+    /// <returns>The frames that matched no slot.</returns>
+    public long Complete(long expected, bool quietExtras = false)
     {
         while (_ring.TryTake(out var frame))
         {
@@ -244,19 +322,52 @@ internal sealed class CameraPipeline : IFrameTarget
         }
         while (_drops.TryDequeue(out _)) _extraFrames++;
         Counts.Expected = expected;
+        if (_heldRows is not null)
+        {
+            long failed = 0;
+            TakeFolderException? first = null;
+            foreach (var row in _heldRows)
+            {
+                try { _table.Write(row); }
+                catch (TakeFolderException e)
+                {
+                    failed++;
+                    first ??= e;
+                }
+            }
+            if (failed > 0) // even with the reserve freed: these rows may be missing from the table
+                _fault(CameraId, "Writer", $"{failed} of the {_heldRows.Count} rows held back after the disk filled could not be written to the frames table (take.json still counts them). First error: {first!.Message}", first);
+        }
         try { _table.Dispose(); }
         catch (Exception e) { _fault(CameraId, "Writer", $"the frames table could not be closed: {e.Message}", e); }
         try { _sink.Complete(); }
-        catch (Exception e) { _fault(CameraId, "Encoder", $"the video file could not be completed: {e.Message}", e); }
+        catch (Exception e) when (!(DiskFull?.IsSet ?? false) || e is not TakeFolderException)
+        {
+            _fault(CameraId, "Encoder", $"the video file could not be completed: {e.Message}", e);
+        }
+        catch (TakeFolderException)
+        {
+            // The disk is full: the encoder's failure to finish is that one recorded cause, not a fault of its own.
+        }
         finally { _sink.Dispose(); }
-        long ringDrops = Counts.Dropped - _droppedBySink;
-        if (ringDrops > 0)
-            _fault(CameraId, "Writer", $"the writer could not keep up: {ringDrops} frames were dropped because the ring of {_ring.Frames} frames was full. Use a faster -Encoder, a larger -BufferMemory or a lower -FrameRate.", null);
-        if (_extraFrames > 0)
+        if (_writeFailures > 0)
+        {
+            bool diskFull = DiskFull?.IsSet ?? false;
+            if (!diskFull || _firstWriteError is { DiskFull: false })
+                _fault(CameraId, "Encoder", $"the pixels of {_writeFailures} frame(s) could not be written; their rows say WriteFailed" +
+                    (_sink.IsDead ? " (the video sink stopped taking frames)" : "") +
+                    (_firstWriteError is null ? "." : $". First error: {_firstWriteError.Message}"), _firstWriteError);
+        }
+        if (_tableFailures > 0 && _firstTableError is { DiskFull: false })
+            _fault(CameraId, "Writer", $"{_tableFailures} write(s) to the frames table failed (rows stayed buffered and were flushed again later). First error: {_firstTableError.Message}", _firstTableError);
+        if (Counts.Dropped > 0)
+            _fault(CameraId, "Writer", $"the writer could not keep up: {Counts.Dropped} frames were dropped because the ring of {_ring.Frames} frames was full. Use a faster -Encoder, a larger -BufferMemory or a lower -FrameRate.", null);
+        if (_extraFrames > 0 && !quietExtras)
             _fault(CameraId, "Stream", $"{_extraFrames} frames matched no trigger slot (they came after their slot timed out, or the camera produced frames it was not asked for).", null);
         if (_lostNotices > 0)
             _fault(CameraId, "Trigger", $"{_lostNotices} slot or drop notices were lost because the writer was far behind; those slots count as missed.", null);
         if (Counts.Accounted != expected)
             _fault(CameraId, "Writer", $"frame accounting does not add up: {Counts.Accounted} slots accounted for, {expected} expected.", null);
+        return _extraFrames;
     }
 }

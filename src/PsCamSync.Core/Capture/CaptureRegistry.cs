@@ -22,6 +22,12 @@ public interface IRunningTake : IDisposable
     CaptureProgress GetProgress();
 
     /// <summary>
+    /// Null, or why the final <c>take.json</c> could not be written (known once <see cref="Completion"/> has finished):
+    /// the folder's manifest then still says Recording, and the caller must report it.
+    /// </summary>
+    TakeFolderException? FinalManifestError => null;
+
+    /// <summary>
     /// Stops now (<paramref name="atNs"/> null) or before the first frame due at or after <paramref name="atNs"/> on
     /// the shared timeline; a time in the past stops at the next frame, never before a frame already fired. Returns at
     /// once; <see cref="Completion"/> finishes when the take is finalised.

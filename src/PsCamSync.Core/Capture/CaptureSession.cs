@@ -49,6 +49,8 @@ public sealed class CaptureSession : IRunningTake
     private string? _stopReason; // set once, before Stop, by StopForProcessEnd
     private bool _memoryLockHeld; // this take still counts in LiveTakes' memory lock (finaliser thread only after start)
     private volatile bool _finished;
+    private TakeFault? _diskFullFault; // the one fault of a full disk, completed with its counts when finalising
+    private volatile TakeFolderException? _finalManifestError;
 
     private CaptureSession(TriggerThread trigger, CaptureOptions options, string takePath, string name, CameraPipeline[] pipelines,
         TakeManifest manifest, long firstIndex, long endIndex, long lateToleranceNs, long startedNs)
@@ -83,6 +85,13 @@ public sealed class CaptureSession : IRunningTake
     public bool IsFinished => _finished;
 
     /// <summary>
+    /// Null, or why the final <c>take.json</c> could not be written (set before <see cref="Completion"/> finishes): the
+    /// file on disk then still describes the take as it started (State Recording). <see cref="Completion"/>'s manifest
+    /// is the truth in that case; the cmdlets report this as an error naming the take folder.
+    /// </summary>
+    public TakeFolderException? FinalManifestError => _finalManifestError;
+
+    /// <summary>
     /// Validates everything, configures the cameras, creates the take folder, writes <c>take.json</c> and starts the
     /// threads. Returns at once; the take runs until its schedule ends or <see cref="Stop"/>.
     /// </summary>
@@ -114,10 +123,11 @@ public sealed class CaptureSession : IRunningTake
         var timer = options.Timer ?? new TriggerTimerOptions();
         if (timer.LockMemory)
             LiveTakes.EnterMemoryLock();
+        var created = new CreatedPaths();
         var trigger = new TriggerThread(timer, options.Name ?? Path.GetFileName(options.Path ?? ""));
         try
         {
-            return StartCore(trigger, cameras, options, started, pipelines, startedNs);
+            return StartCore(trigger, cameras, options, started, pipelines, created, startedNs);
         }
         catch
         {
@@ -134,6 +144,7 @@ public sealed class CaptureSession : IRunningTake
                 p.Complete(0);
             foreach (var c in cameras)
                 c.Dispose();
+            created.Remove();
             throw;
         }
     }
@@ -160,8 +171,42 @@ public sealed class CaptureSession : IRunningTake
         MemoryBudget.CheckRings(depth * frameBytes.Sum(b => (long)b), given: options.BufferMemoryBytes is not null, room);
     }
 
+    /// <summary>
+    /// What a start created on disk, so that a failed start removes exactly that and the same -Path can be used again:
+    /// the take folder (made by one mkdir, so new) and the files it names inside it. Nothing else is deleted; a folder
+    /// that holds anything more is left in place.
+    /// </summary>
+    private sealed class CreatedPaths
+    {
+        private readonly List<string> _files = new();
+
+        public string? Folder { get; set; }
+
+        /// <summary>Notes a file before it is created (so a half-made one is removed too).</summary>
+        public void Add(string file) => _files.Add(file);
+
+        public void Remove()
+        {
+            if (Folder is null)
+                return;
+            for (int i = _files.Count - 1; i >= 0; i--)
+            {
+                try { File.Delete(_files[i]); }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    System.Diagnostics.Trace.TraceError($"PsCamSync: removing '{_files[i]}' after a failed start: {e.Message}");
+                }
+            }
+            try { Directory.Delete(Folder, recursive: false); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                System.Diagnostics.Trace.TraceError($"PsCamSync: removing the take folder '{Folder}' after a failed start: {e.Message}");
+            }
+        }
+    }
+
     private static CaptureSession StartCore(TriggerThread trigger, IReadOnlyList<ICamera> cameras, CaptureOptions options,
-        List<ICamera> started, List<CameraPipeline> pipelines, long startedNs)
+        List<ICamera> started, List<CameraPipeline> pipelines, CreatedPaths created, long startedNs)
     {
         var schedule = options.Schedule ?? throw new InvalidCaptureArgumentException("FrameRate", "a take needs a schedule: give -FrameRate or -Period.");
         if (cameras.Count == 0)
@@ -207,6 +252,11 @@ public sealed class CaptureSession : IRunningTake
         int depth = FrameRing.DepthFor(frameBytes, options.BufferMemoryBytes, options.BufferSeconds, schedule.FrameRateHz);
 
         string takePath = TakeFolder.Create(options.Path);
+        created.Folder = takePath;
+        // Room for the final take.json and the last rows, kept until they are written: a full disk still ends in a
+        // truthful manifest. A disk too full for it fails the start here, before any video file exists.
+        created.Add(Path.Combine(takePath, TakeFolder.ReserveFileName));
+        TakeFolder.CreateReserve(takePath, TakeFolder.ReserveBytes(cameras.Count));
         string name = options.Name ?? Path.GetFileName(takePath.TrimEnd(Path.DirectorySeparatorChar));
         var manifest = new TakeManifest
         {
@@ -226,6 +276,7 @@ public sealed class CaptureSession : IRunningTake
         int slotCapacity = (int)Math.Clamp(2 * (frameTimeout / period + depth) + 64, 256, 1 << 20);
         var stems = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         CaptureSession? session = null;
+        var diskFull = new DiskFullSignal((camera, error) => session?.OnDiskFull(camera, error));
         for (int i = 0; i < cameras.Count; i++)
         {
             var camera = cameras[i];
@@ -237,12 +288,16 @@ public sealed class CaptureSession : IRunningTake
             string framesFile = stem + ".frames.csv";
             var format = new VideoFormat(info.Width, info.Height, info.PixelFormat, schedule.FrameRateHz);
             var ring = new FrameRing(depth, camera.FrameBytes);
+            created.Add(Path.Combine(takePath, videoFile));
+            if (options.Encoder != VideoEncoder.Y4M)
+                created.Add(Path.Combine(takePath, stem + ".ffmpeg.log"));
+            created.Add(Path.Combine(takePath, framesFile));
             var sink = VideoSinks.Create(options.Encoder, takePath, videoFile, format, options.FfmpegPath);
             FramesTableWriter table;
             try { table = new FramesTableWriter(Path.Combine(takePath, framesFile)); }
             catch { sink.Dispose(); throw; }
             pipelines.Add(new CameraPipeline(camera, info.Id, ring, sink, table, slotCapacity, frameTimeout,
-                (cam, src, msg, ex) => session!.RecordFault(cam, src, msg, ex)));
+                (cam, src, msg, ex) => RecordOrTrace(session, cam, src, msg, ex)) { DiskFull = diskFull });
             manifest.Cameras.Add(new TakeCamera
             {
                 Backend = info.Backend,
@@ -267,6 +322,7 @@ public sealed class CaptureSession : IRunningTake
         session = new CaptureSession(trigger, options, takePath, name, pipelines.ToArray(), manifest, first, end, lateTolerance, startedNs);
         session._clockStart = clocks;
         session._memoryLockHeld = options.Timer?.LockMemory ?? true;
+        created.Add(Path.Combine(takePath, TakeFolder.ManifestFileName));
         TakeFolder.WriteManifest(takePath, manifest);
         foreach (var p in pipelines)
         {
@@ -376,7 +432,23 @@ public sealed class CaptureSession : IRunningTake
                 catch (Exception e) { RecordFault(p.CameraId, "Stream", $"stopping acquisition failed: {e.Message}", e); }
             }
             long first = _manifest.FirstFrameIndex, end = _loop.FinalEndIndex;
-            foreach (var p in _pipelines) p.Complete(end - first);
+            ReleaseReserve();
+            bool diskFull;
+            lock (_gate) diskFull = _diskFullFault is not null;
+            long extras = 0, writeFailed = 0;
+            foreach (var p in _pipelines)
+            {
+                extras += p.Complete(end - first, quietExtras: diskFull);
+                writeFailed += p.Counts.WriteFailed;
+            }
+            if (diskFull)
+            {
+                var ci = System.Globalization.CultureInfo.InvariantCulture;
+                lock (_gate)
+                    _diskFullFault!.Message += extras > 0
+                        ? string.Create(ci, $" In all, {writeFailed} frame(s) were not written and {extras} frame(s) that arrived after the stop matched no slot.")
+                        : string.Create(ci, $" In all, {writeFailed} frame(s) were not written.");
+            }
             FitClockModels();
             lock (_gate)
             {
@@ -408,13 +480,30 @@ public sealed class CaptureSession : IRunningTake
         }
         finally
         {
+            ReleaseReserve(); // normally done already; after a failure above it may not be
             try
             {
-                lock (_gate) TakeFolder.WriteManifest(TakePath, _manifest);
+                try
+                {
+                    lock (_gate) TakeFolder.WriteManifest(TakePath, _manifest);
+                }
+                catch (TakeFolderException e) when (e.DiskFull)
+                {
+                    // The reserve did not cover it (faults without end): keep the counts and the first faults, then retry.
+                    lock (_gate)
+                    {
+                        if (!CompactFaults(_manifest))
+                            throw;
+                        TakeFolder.WriteManifest(TakePath, _manifest);
+                    }
+                }
             }
             catch (Exception e)
             {
-                // Nothing left to record it in but the trace; the take.json from the start still describes the take.
+                // The take.json on disk still says Recording: the user must hear of it (FinalManifestError, which the
+                // cmdlets write as an error); the trace keeps the detail for logs.
+                _finalManifestError = e as TakeFolderException ?? new TakeFolderException(Path.Combine(TakePath, TakeFolder.ManifestFileName),
+                    $"cannot write the final take manifest '{Path.Combine(TakePath, TakeFolder.ManifestFileName)}': {e.Message}", e);
                 System.Diagnostics.Trace.TraceError($"PsCamSync: writing the final take.json of {TakePath} failed: {e}");
             }
             foreach (var p in _pipelines)
@@ -427,6 +516,49 @@ public sealed class CaptureSession : IRunningTake
             _finished = true;
             LiveTakes.Remove(this);
             _done.TrySetResult(_manifest);
+        }
+    }
+
+    /// <summary>Faults a final take.json keeps when the disk is too full for all of them (see <see cref="CompactFaults"/>).</summary>
+    internal const int FaultsKeptOnFullDisk = 100;
+
+    /// <summary>
+    /// Shrinks a manifest that did not fit on a full disk: drops every fault's Detail (exception traces) and keeps the
+    /// first <see cref="FaultsKeptOnFullDisk"/> - 1 faults, adding one fault that says what was left out. The counts,
+    /// state and times are untouched. Returns false when there was nothing to leave out.
+    /// </summary>
+    internal static bool CompactFaults(TakeManifest manifest)
+    {
+        int details = manifest.Faults.Count(f => f.Detail is not null);
+        int dropped = Math.Max(0, manifest.Faults.Count - (FaultsKeptOnFullDisk - 1));
+        if (details == 0 && dropped == 0)
+            return false;
+        foreach (var f in manifest.Faults)
+            f.Detail = null;
+        if (dropped > 0)
+            manifest.Faults.RemoveRange(FaultsKeptOnFullDisk - 1, dropped);
+        var ci = System.Globalization.CultureInfo.InvariantCulture;
+        manifest.Faults.Add(new TakeFault
+        {
+            TimeNs = SharedTimeline.NowNs(),
+            Source = "Writer",
+            Message = dropped > 0
+                ? string.Create(ci, $"the disk was too full for the whole take.json: {dropped} later fault(s) and the details (exception traces) of the others were left out.")
+                : "the disk was too full for the whole take.json: the details (exception traces) of the faults were left out.",
+        });
+        return true;
+    }
+
+    /// <summary>Frees the space reserve for the final writes; a failure is a take fault (the writes may still fit).</summary>
+    private void ReleaseReserve()
+    {
+        try
+        {
+            TakeFolder.ReleaseReserve(TakePath);
+        }
+        catch (TakeFolderException e)
+        {
+            RecordFault(null, "Writer", e.Message, e);
         }
     }
 
@@ -489,6 +621,39 @@ public sealed class CaptureSession : IRunningTake
 
     private void RecordFault(string? camera, string source, string message, Exception? exception) =>
         RecordFault(camera, source, message, exception, SharedTimeline.NowNs());
+
+    /// <summary>A pipeline fault: into the take, or (while a failed start is cleaned up, before there is a take) the trace.</summary>
+    private static void RecordOrTrace(CaptureSession? session, string? camera, string source, string message, Exception? exception)
+    {
+        if (session is not null)
+            session.RecordFault(camera, source, message, exception);
+        else
+            System.Diagnostics.Trace.TraceError($"PsCamSync: {source} fault of camera {camera} during a failed start: {message} {exception}");
+    }
+
+    /// <summary>
+    /// The first write that met a full disk (from a writer thread): records the one fault that says so, and stops the take
+    /// at the next frame. The pipelines stop writing video by themselves (<see cref="DiskFullSignal"/>).
+    /// </summary>
+    private void OnDiskFull(string cameraId, TakeFolderException error)
+    {
+        long free = DiskSpace.FreeBytes(TakePath);
+        long end = Stop();
+        var ci = System.Globalization.CultureInfo.InvariantCulture;
+        var fault = new TakeFault
+        {
+            TimeNs = SharedTimeline.NowNs(),
+            Camera = null,
+            Source = "Writer",
+            Message = string.Create(ci, $"the disk is full at '{error.Path}' ({(free >= 0 ? $"{free} bytes free" : "free space unknown")} after the failed write): camera '{cameraId}' could not write a frame, so the take stopped triggering before frame {end}. Frames written before are intact; frames that arrived after it have rows but no pixels (WriteFailed)."),
+            Detail = error.ToString(),
+        };
+        lock (_gate)
+        {
+            _diskFullFault = fault;
+            _manifest.Faults.Add(fault);
+        }
+    }
 
     private void RecordFault(string? camera, string source, string message, Exception? exception, long timeNs)
     {

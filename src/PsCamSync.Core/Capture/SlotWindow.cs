@@ -19,7 +19,7 @@ internal sealed class SlotWindow
 {
     private struct Slot
     {
-        public long FrameIndex, ScheduledNs, TriggerNs, DeviceTimestampNs, HostReceiveNs, VideoFrame;
+        public long FrameIndex, ScheduledNs, TriggerNs, DeviceTimestampNs, HostReceiveNs, VideoFrame, ReceivedBytes;
         public FrameStatus Status;
         public bool Final;
     }
@@ -73,10 +73,11 @@ internal sealed class SlotWindow
         return -1;
     }
 
-    /// <summary>Gives the slot at <paramref name="pos"/> its outcome.</summary>
-    public void Complete(long pos, FrameStatus status, long deviceTimestampNs, long hostReceiveNs, long videoFrame)
+    /// <summary>Gives the slot at <paramref name="pos"/> its outcome; <paramref name="receivedBytes"/> as in <see cref="FrameRecord.ReceivedBytes"/>.</summary>
+    public void Complete(long pos, FrameStatus status, long deviceTimestampNs, long hostReceiveNs, long videoFrame, long receivedBytes)
     {
         ref var s = ref _slots[pos % _slots.Length];
+        s.ReceivedBytes = receivedBytes;
         s.Status = status;
         s.DeviceTimestampNs = deviceTimestampNs;
         s.HostReceiveNs = hostReceiveNs;
@@ -118,7 +119,7 @@ internal sealed class SlotWindow
             return false;
         }
         ref var s = ref _slots[_head % _slots.Length];
-        record = new FrameRecord(s.FrameIndex, s.ScheduledNs, s.TriggerNs, s.DeviceTimestampNs, s.HostReceiveNs, s.Status, s.VideoFrame);
+        record = new FrameRecord(s.FrameIndex, s.ScheduledNs, s.TriggerNs, s.DeviceTimestampNs, s.HostReceiveNs, s.Status, s.VideoFrame, s.ReceivedBytes);
         _head++;
         return true;
     }

@@ -16,6 +16,10 @@ internal sealed class FfmpegSink : IVideoSink
     public static readonly TimeSpan DefaultCompleteTimeout = TimeSpan.FromSeconds(60);
 
     private const int LogTailLines = 6;
+
+    /// <summary>Free bytes below which an ffmpeg that died is taken to have filled its disk (its muxer writes in 32 KiB blocks).</summary>
+    private const long NearlyFullBytes = 64 * 1024;
+    private bool _logDiskFull;
     private readonly string _outputPath;
     private readonly string _logPath;
     private readonly Process _process;
@@ -28,6 +32,7 @@ internal sealed class FfmpegSink : IVideoSink
     private long _frames;
     private bool _closed;
     private string? _failure;
+    private bool _failureDiskFull;
     private string? _logError;
 
     private FfmpegSink(string fileName, string outputPath, string logPath, Process process, FileStream log, int frameBytes, TimeSpan completeTimeout, string encoderName)
@@ -100,10 +105,14 @@ internal sealed class FfmpegSink : IVideoSink
         return new FfmpegSink(fileName, outputPath, logPath, process, log, PixelFormats.FrameBytes(format.Width, format.Height, format.PixelFormat), completeTimeout, encoderName);
     }
 
+    public int FrameBytes => _frameBytes;
+
+    public bool IsDead => _failure is not null || _closed;
+
     public long Write(ReadOnlySpan<byte> frame)
     {
         if (_failure is not null)
-            throw new TakeFolderException(_outputPath, _failure);
+            throw new TakeFolderException(_outputPath, _failure, null, _failureDiskFull);
         ObjectDisposedException.ThrowIf(_closed, this);
         if (frame.Length != _frameBytes)
             throw new ArgumentException($"a frame must be exactly {_frameBytes} bytes; got {frame.Length}.", nameof(frame));
@@ -179,8 +188,15 @@ internal sealed class FfmpegSink : IVideoSink
             KillAndWait();
         FinishLog();
         string how = exited ? $"it exited with code {_process.ExitCode}" : "it closed its input but did not exit within 5 s and was killed";
-        _failure = $"{what}: {how}. '{_outputPath}' keeps what ffmpeg wrote before; see '{_logPath}'.{LogTail()}";
-        return new TakeFolderException(_outputPath, _failure, cause);
+        string tail = LogTail();
+        _failure = $"{what}: {how}. '{_outputPath}' keeps what ffmpeg wrote before; see '{_logPath}'.{tail}";
+        // ffmpeg says "No space left on device" (or "Disk quota exceeded") when its output file system is full.
+        // When the log is on the same full disk, ffmpeg's words may not reach it: copying its stderr then fails with
+        // ENOSPC itself, or the disk has next to nothing left.
+        long free = DiskSpace.FreeBytes(Path.GetDirectoryName(_outputPath) ?? ".");
+        _failureDiskFull = tail.Contains("No space left on device", StringComparison.Ordinal) || tail.Contains("Disk quota exceeded", StringComparison.Ordinal)
+            || DiskSpace.IsDiskFull(_logCopy.Exception) || _logDiskFull || (free >= 0 && free < NearlyFullBytes);
+        return new TakeFolderException(_outputPath, _failure, cause, _failureDiskFull);
     }
 
     private void KillAndWait()
@@ -207,8 +223,18 @@ internal sealed class FfmpegSink : IVideoSink
         catch (AggregateException e)
         {
             _logError ??= "copying ffmpeg's stderr into the log failed: " + e.InnerException?.Message;
+            _logDiskFull |= DiskSpace.IsDiskFull(e);
         }
-        _log.Dispose();
+        try
+        {
+            _log.Dispose();
+        }
+        catch (IOException e)
+        {
+            // The log's last buffered lines could not be written (e.g. the disk is full): say so in every message.
+            _logError ??= "the end of the log could not be written: " + e.Message;
+            _logDiskFull |= DiskSpace.IsDiskFull(e);
+        }
     }
 
     /// <summary>The last lines of the log, for messages; empty when it cannot be read.</summary>

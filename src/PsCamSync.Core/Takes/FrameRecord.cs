@@ -13,6 +13,9 @@ namespace PsCamSync.Core.Takes;
 /// <param name="HostReceiveNs">When the host received the frame, shared timeline; 0 without a frame.</param>
 /// <param name="Status">What happened.</param>
 /// <param name="VideoFrame">0-based index of this frame in the camera's video file, or -1 when no pixels were written.</param>
+/// <param name="ReceivedBytes">Bytes of the frame's payload that arrived from the camera: the frame size for a complete
+/// frame, fewer for an <see cref="FrameStatus.Incomplete"/> one, 0 when no frame arrived, -1 when not known (a dropped
+/// frame, a backend that cannot tell, or a table written before this column existed).</param>
 public readonly record struct FrameRecord(
     long FrameIndex,
     long ScheduledNs,
@@ -20,7 +23,8 @@ public readonly record struct FrameRecord(
     long DeviceTimestampNs,
     long HostReceiveNs,
     FrameStatus Status,
-    long VideoFrame);
+    long VideoFrame,
+    long ReceivedBytes = -1);
 
 /// <summary>Per-camera frame accounting: every scheduled slot falls in exactly one status bucket.</summary>
 public sealed class FrameCounts
@@ -37,6 +41,8 @@ public sealed class FrameCounts
     public long Incomplete { get; set; }
     /// <summary>Frames lost because the ring was full.</summary>
     public long Dropped { get; set; }
+    /// <summary>Frames that arrived but whose pixels could not be written (disk full, I/O error, encoder gone).</summary>
+    public long WriteFailed { get; set; }
 
     /// <summary>Adds one slot with <paramref name="status"/>.</summary>
     public void Add(FrameStatus status)
@@ -48,10 +54,11 @@ public sealed class FrameCounts
             case FrameStatus.TriggerLate: TriggerLate++; break;
             case FrameStatus.Incomplete: Incomplete++; break;
             case FrameStatus.Dropped: Dropped++; break;
+            case FrameStatus.WriteFailed: WriteFailed++; break;
             default: throw new ArgumentOutOfRangeException(nameof(status), status, "unknown frame status");
         }
     }
 
     /// <summary>Sum of every bucket; equals <see cref="Expected"/> once a take is finalised.</summary>
-    public long Accounted => Captured + TriggerMissed + TriggerLate + Incomplete + Dropped;
+    public long Accounted => Captured + TriggerMissed + TriggerLate + Incomplete + Dropped + WriteFailed;
 }

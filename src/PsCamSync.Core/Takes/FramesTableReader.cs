@@ -66,11 +66,11 @@ public static class FramesTableReader
         try
         {
             using var csv = CsvReader.Create(new LengthLimitedStream(stream, usable), FramesTableFormat.ReaderOptions);
-            CheckHeader(path, csv.Headers);
+            int columns = CheckHeader(path, csv.Headers);
             while (csv.Read())
             {
                 line = csv.LineNumber;
-                rows.Add(ParseRow(path, csv, line));
+                rows.Add(ParseRow(path, csv, line, columns));
             }
         }
         catch (CsvFormatException e)
@@ -110,19 +110,23 @@ public static class FramesTableReader
         }
     }
 
-    private static void CheckHeader(string path, IReadOnlyList<string> headers)
+    /// <summary>Checks the header and returns its column count: the current one, or the one before received_bytes.</summary>
+    private static int CheckHeader(string path, IReadOnlyList<string> headers)
     {
-        if (!headers.SequenceEqual(FramesTableFormat.Header))
-            throw new TakeFolderException(path,
+        if (headers.SequenceEqual(FramesTableFormat.Header))
+            return FramesTableFormat.Header.Length;
+        if (headers.SequenceEqual(FramesTableFormat.HeaderWithoutReceivedBytes))
+            return FramesTableFormat.HeaderWithoutReceivedBytes.Length;
+        throw new TakeFolderException(path,
                 $"{path}, line 1: not a frames table header; expected '{string.Join(",", FramesTableFormat.Header)}', found '{string.Join(",", headers)}'.");
     }
 
-    private static FrameRecord ParseRow(string path, CsvReader csv, long line)
+    private static FrameRecord ParseRow(string path, CsvReader csv, long line, int expected)
     {
-        int expected = FramesTableFormat.Header.Length;
         if (csv.FieldCount != expected)
             throw new TakeFolderException(path, $"{path}, line {line}: expected {expected} fields, found {csv.FieldCount}.");
-        Span<long> numbers = stackalloc long[expected];
+        Span<long> numbers = stackalloc long[FramesTableFormat.Header.Length];
+        numbers[^1] = -1; // received_bytes: not known in a table written before the column existed
         for (int i = 0; i < expected; i++)
         {
             if (i == FramesTableFormat.StatusColumn)
@@ -134,6 +138,6 @@ public static class FramesTableReader
         if (!FramesTableFormat.TryParseStatus(csv.GetSpan(FramesTableFormat.StatusColumn), out FrameStatus status))
             throw new TakeFolderException(path,
                 $"{path}, line {line}: status '{Encoding.UTF8.GetString(csv.GetSpan(FramesTableFormat.StatusColumn))}' is not one of {string.Join(", ", Enum.GetNames<FrameStatus>())}.");
-        return new FrameRecord(numbers[0], numbers[1], numbers[2], numbers[3], numbers[4], status, numbers[6]);
+        return new FrameRecord(numbers[0], numbers[1], numbers[2], numbers[3], numbers[4], status, numbers[6], numbers[7]);
     }
 }

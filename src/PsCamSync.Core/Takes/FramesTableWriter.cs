@@ -7,7 +7,7 @@ namespace PsCamSync.Core.Takes;
 
 /// <summary>
 /// Writes one camera's frames table (CSV, via CsvHelper): header
-/// <c>frame_index,scheduled_ns,trigger_ns,device_timestamp_ns,host_receive_ns,status,video_frame</c>, one row per
+/// <c>frame_index,scheduled_ns,trigger_ns,device_timestamp_ns,host_receive_ns,status,video_frame,received_bytes</c>, one row per
 /// schedule slot, LF line ends, invariant culture, <c>status</c> as the <see cref="FrameStatus"/> name.
 /// Rows stay in CsvHelper's buffer until <see cref="Flush"/>: the camera pipeline flushes after every batch of rows it
 /// writes (one <c>write(2)</c> per batch, usually one row), so rows reach the operating system as soon as they are
@@ -72,6 +72,7 @@ public sealed class FramesTableWriter : IDisposable
             _csv.WriteField(record.HostReceiveNs, default);
             _csv.WriteField(FramesTableFormat.StatusUtf8(record.Status));
             _csv.WriteField(record.VideoFrame, default);
+            _csv.WriteField(record.ReceivedBytes, default);
             _csv.EndRecord();
             RowCount++;
         }
@@ -124,7 +125,10 @@ public sealed class FramesTableWriter : IDisposable
 internal static class FramesTableFormat
 {
     public static readonly string[] Header =
-        ["frame_index", "scheduled_ns", "trigger_ns", "device_timestamp_ns", "host_receive_ns", "status", "video_frame"];
+        ["frame_index", "scheduled_ns", "trigger_ns", "device_timestamp_ns", "host_receive_ns", "status", "video_frame", "received_bytes"];
+
+    /// <summary>The header before <c>received_bytes</c> was appended; such tables are read with ReceivedBytes -1.</summary>
+    public static readonly string[] HeaderWithoutReceivedBytes = Header[..^1];
 
     public const int StatusColumn = 5;
 

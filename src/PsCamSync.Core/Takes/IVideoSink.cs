@@ -34,8 +34,19 @@ public interface IVideoSink : IDisposable
     /// <summary>Encoder name as recorded in the manifest.</summary>
     string EncoderName { get; }
 
+    /// <summary>Bytes of one frame (the format's width × height × bytes per pixel): what <see cref="Write"/> takes.</summary>
+    int FrameBytes { get; }
+
+    /// <summary>
+    /// True once the sink cannot take any more frames (the encoder process exited, or the sink was closed); a failed
+    /// <see cref="Write"/> of a sink that is not dead leaves the file as it was before that frame, so later frames can
+    /// still be written.
+    /// </summary>
+    bool IsDead { get; }
+
     /// <summary>Appends one frame of exactly the format's size; returns its 0-based number in the file.</summary>
-    /// <exception cref="TakeFolderException">The file or encoder process failed; the message says which.</exception>
+    /// <exception cref="TakeFolderException">The file or encoder process failed; the message says which, and
+    /// <see cref="TakeFolderException.DiskFull"/> whether the disk is full.</exception>
     long Write(ReadOnlySpan<byte> frame);
 
     /// <summary>Flushes and closes the file (waits for the encoder process to exit).</summary>

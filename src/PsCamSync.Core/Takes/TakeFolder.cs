@@ -106,6 +106,67 @@ public static class TakeFolder
         FileSystemNative.FsyncDirectory(takePath); // durability of the rename; the manifest is already in place
     }
 
+    /// <summary>
+    /// The file that keeps room on the disk for the final <c>take.json</c> and the last rows of the frames tables while a
+    /// take records: created at start, deleted just before they are written. A folder that still has it was not
+    /// finalised (its take crashed).
+    /// </summary>
+    public const string ReserveFileName = ".take.json.reserve";
+
+    /// <summary>
+    /// Bytes reserved for a take of <paramref name="cameras"/> cameras: 1 MiB for the manifest plus, per camera, 256 KiB
+    /// for the frames-table rows still in flight when the disk fills (about 2 000 rows of up to 130 bytes). A manifest
+    /// that does not fit even so is written with its first 100 faults and no fault details (see
+    /// <c>CaptureSession.CompactFaults</c>): with 8 cameras, every field at its longest and 1 000-character fault messages
+    /// that is 150 KB.
+    /// </summary>
+    public static long ReserveBytes(int cameras) => (1L << 20) + cameras * (256L << 10);
+
+    /// <summary>
+    /// Creates <see cref="ReserveFileName"/> in <paramref name="takePath"/> with <paramref name="bytes"/> allocated on the
+    /// disk, so that the take can always be finalised even after its video filled the disk.
+    /// </summary>
+    /// <exception cref="TakeFolderException">The disk has no room for it (<see cref="TakeFolderException.DiskFull"/>), or
+    /// the file cannot be created. The message gives the free bytes.</exception>
+    public static void CreateReserve(string takePath, long bytes)
+    {
+        string path = Path.Combine(takePath, ReserveFileName);
+        try
+        {
+            // Written out, not only fallocate'd: that allocates on every file system. Random bytes, so a compressing
+            // file system cannot keep it smaller than it is.
+            using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
+            var block = new byte[64 * 1024];
+            Random.Shared.NextBytes(block);
+            for (long left = bytes; left > 0; left -= block.Length)
+                stream.Write(block, 0, (int)Math.Min(block.Length, left));
+            stream.Flush(flushToDisk: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(path);
+            long free = DiskSpace.FreeBytes(takePath);
+            throw new TakeFolderException(path,
+                $"cannot reserve {bytes} bytes for the final take.json in '{takePath}' ({(free >= 0 ? $"{free} bytes free" : "free space unknown")}): {e.Message}. " +
+                "Free space on that disk or choose a -Path on another one.", e);
+        }
+    }
+
+    /// <summary>Deletes the reserve file (if it is there), giving its room to the final writes.</summary>
+    /// <exception cref="TakeFolderException">It exists but cannot be deleted.</exception>
+    public static void ReleaseReserve(string takePath)
+    {
+        string path = Path.Combine(takePath, ReserveFileName);
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new TakeFolderException(path, $"cannot delete the space reserve '{path}': {e.Message}", e);
+        }
+    }
+
     /// <summary>Reads <c>take.json</c>.</summary>
     /// <exception cref="TakeFolderException">Missing, unreadable, not a take manifest, or of a newer format version.</exception>
     public static TakeManifest ReadManifest(string takePath)

@@ -14,6 +14,7 @@ internal sealed class Y4mSink : IVideoSink
     private readonly int _frameBytes;
     private long _frames;
     private bool _closed;
+    private bool _dead;
 
     public Y4mSink(string takePath, string fileName, VideoFormat format)
     {
@@ -48,8 +49,11 @@ internal sealed class Y4mSink : IVideoSink
     public long Write(ReadOnlySpan<byte> frame)
     {
         ObjectDisposedException.ThrowIf(_closed, this);
+        if (_dead)
+            throw new TakeFolderException(_path, $"'{_path}' takes no more frames: an earlier failed write could not be cut off.");
         if (frame.Length != _frameBytes)
             throw new ArgumentException($"a frame must be exactly {_frameBytes} bytes; got {frame.Length}.", nameof(frame));
+        long start = _stream.Position;
         try
         {
             _stream.Write(Y4mFormat.FrameMarker);
@@ -57,10 +61,28 @@ internal sealed class Y4mSink : IVideoSink
         }
         catch (IOException e)
         {
-            throw new TakeFolderException(_path, $"cannot write frame {_frames} to '{_path}': {e.Message}", e);
+            // Cut off what part of this frame reached the file, so the file keeps whole frames only and the next
+            // frame starts where this one would have.
+            string kept;
+            try
+            {
+                _stream.SetLength(start);
+                _stream.Position = start;
+                kept = $"; the file keeps its {_frames} whole frames";
+            }
+            catch (IOException cut)
+            {
+                _dead = true;
+                kept = $"; cutting the partial frame off failed too ({cut.Message}), so no more frames are written to it";
+            }
+            throw new TakeFolderException(_path, $"cannot write frame {_frames} to '{_path}': {e.Message}{kept}.", e);
         }
         return _frames++;
     }
+
+    public int FrameBytes => _frameBytes;
+
+    public bool IsDead => _dead || _closed;
 
     public void Complete()
     {

@@ -224,7 +224,10 @@ public sealed class SyncCaptureJob : Job2
         Result = new SyncTakeResult(manifest, TakePath);
         foreach (var fault in manifest.Faults.Where(f => f.Camera is null))
             Error.Add(CoreErrors.Fault(fault, Name));
-        var state = manifest.State switch
+        var notWritten = CoreErrors.FinalManifest(_take);
+        if (notWritten is not null)
+            Error.Add(notWritten);
+        var state = notWritten is not null ? JobState.Failed : manifest.State switch
         {
             TakeState.Completed => JobState.Completed,
             TakeState.Stopped => JobState.Stopped,

@@ -40,7 +40,10 @@ public sealed class FakeGvCameras : IDisposable
     private readonly List<(FakeGvCamera Camera, Process Process, StringBuilder Output)> _running = new();
     private readonly NetworkNamespace _namespace;
 
-    public FakeGvCameras(int count, double readyTimeoutSeconds = 10)
+    /// <param name="count">Emulators to start (1-200).</param>
+    /// <param name="readyTimeoutSeconds">How long to wait for all of them to answer discovery.</param>
+    /// <param name="lostPacketsPerThousand">GVSP packets each emulator drops at random, per thousand (its <c>-r</c>; 0: none).</param>
+    public FakeGvCameras(int count, double readyTimeoutSeconds = 10, double lostPacketsPerThousand = 0)
     {
         if (count is < 1 or > 200)
             throw new ArgumentOutOfRangeException(nameof(count));
@@ -52,7 +55,9 @@ public sealed class FakeGvCameras : IDisposable
             {
                 var serial = $"PSCS{k + 1:D2}";
                 var output = new StringBuilder();
-                var process = _namespace.Start(Program, "-i", addresses[k], "-s", serial);
+                var process = lostPacketsPerThousand > 0
+                    ? _namespace.Start(Program, "-i", addresses[k], "-s", serial, "-r", lostPacketsPerThousand.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                    : _namespace.Start(Program, "-i", addresses[k], "-s", serial);
                 process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
                 process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
                 process.BeginOutputReadLine();
@@ -67,6 +72,9 @@ public sealed class FakeGvCameras : IDisposable
             throw;
         }
     }
+
+    /// <summary>What the emulators printed so far (stdout and stderr), one block per emulator.</summary>
+    public string Output() => string.Join("\n", _running.Select(r => $"{r.Camera.Id}: {Output(r.Output)}"));
 
     /// <summary>The emulators, in address order.</summary>
     public IReadOnlyList<FakeGvCamera> Cameras => _running.Select(r => r.Camera).ToList();

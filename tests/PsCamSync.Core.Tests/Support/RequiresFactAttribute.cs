@@ -16,6 +16,18 @@ public sealed class RequiresFactAttribute : FactAttribute
     }
 }
 
+/// <summary>A theory with the requirements of <see cref="RequiresFactAttribute"/>: skipped where they are missing, except under CI=true.</summary>
+public sealed class RequiresTheoryAttribute : TheoryAttribute
+{
+    /// <summary>Names executables that must be on PATH; "root" requires uid 0.</summary>
+    public RequiresTheoryAttribute(params string[] requirements)
+    {
+        var missing = Machine.Missing(requirements);
+        if (missing.Count > 0 && !Machine.IsCi)
+            Skip = $"needs {string.Join(", ", missing)} (install with .ci/run; under CI=true this test runs and fails instead)";
+    }
+}
+
 /// <summary>What this machine has.</summary>
 public static class Machine
 {

@@ -7,15 +7,16 @@ namespace PsCamSync.Core.Tests.Takes;
 
 public class FramesTableTests
 {
-    private const string Header = "frame_index,scheduled_ns,trigger_ns,device_timestamp_ns,host_receive_ns,status,video_frame";
+    private const string Header = "frame_index,scheduled_ns,trigger_ns,device_timestamp_ns,host_receive_ns,status,video_frame,received_bytes";
 
     private static readonly FrameRecord[] Rows =
     {
-        new(0, 1_790_000_000_000_000_000, 1_790_000_000_000_012_345, 1_790_000_000_000_020_000, 1_790_000_000_004_000_000, FrameStatus.Captured, 0),
-        new(1, 1_790_000_000_016_666_667, 1_790_000_000_016_670_000, 0, 0, FrameStatus.TriggerMissed, -1),
+        new(0, 1_790_000_000_000_000_000, 1_790_000_000_000_012_345, 1_790_000_000_000_020_000, 1_790_000_000_004_000_000, FrameStatus.Captured, 0, 262_144),
+        new(1, 1_790_000_000_016_666_667, 1_790_000_000_016_670_000, 0, 0, FrameStatus.TriggerMissed, -1, 0),
         new(2, 1_790_000_000_033_333_334, 0, 0, 0, FrameStatus.TriggerLate, -1),
-        new(3, 1_790_000_000_050_000_001, 1_790_000_000_050_000_100, 77, 1_790_000_000_054_000_000, FrameStatus.Incomplete, 1),
+        new(3, 1_790_000_000_050_000_001, 1_790_000_000_050_000_100, 77, 1_790_000_000_054_000_000, FrameStatus.Incomplete, 1, 131_072),
         new(4, 1_790_000_000_066_666_668, 1_790_000_000_066_666_700, -5, 1_790_000_000_070_000_000, FrameStatus.Dropped, -1),
+        new(5, 1_790_000_000_083_333_335, 1_790_000_000_083_333_400, 9, 1_790_000_000_087_000_000, FrameStatus.WriteFailed, -1, 262_144),
         new(long.MaxValue, long.MaxValue, long.MinValue, long.MaxValue, 1, FrameStatus.Captured, long.MaxValue),
     };
 
@@ -47,8 +48,8 @@ public class FramesTableTests
         string text = File.ReadAllText(path);
         Assert.Equal(
             Header + "\n" +
-            "0,1790000000000000000,1790000000000012345,1790000000000020000,1790000000004000000,Captured,0\n" +
-            "1,1790000000016666667,1790000000016670000,0,0,TriggerMissed,-1\n",
+            "0,1790000000000000000,1790000000000012345,1790000000000020000,1790000000004000000,Captured,0,262144\n" +
+            "1,1790000000016666667,1790000000016670000,0,0,TriggerMissed,-1,0\n",
             text);
     }
 
@@ -86,7 +87,7 @@ public class FramesTableTests
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 100_000; i++)
             writer.Write(new FrameRecord(i, 1_790_000_000_000_000_000 + i * 16_666_667L, 1_790_000_000_000_000_100 + i * 16_666_667L,
-                i * 16_666_667L, 1_790_000_000_004_000_000 + i * 16_666_667L, (FrameStatus)(i % 5), i));
+                i * 16_666_667L, 1_790_000_000_004_000_000 + i * 16_666_667L, (FrameStatus)(i % 6), i, i));
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.True(allocated < 4096, $"100 000 rows allocated {allocated} bytes");
     }
@@ -114,7 +115,7 @@ public class FramesTableTests
         string path = dir.Combine("t.frames.csv");
         var rows = Enumerable.Range(0, 5000).Select(i => new FrameRecord(i, 1_790_000_000_000_000_000 + i * 16_666_667L,
             1_790_000_000_000_000_100 + i * 16_666_667L, 123_456_789 + i * 16_666_667L, 1_790_000_000_004_000_000 + i * 16_666_667L,
-            (FrameStatus)(i % 5), i)).ToArray();
+            (FrameStatus)(i % 6), i, i)).ToArray();
         using (var writer = new FramesTableWriter(path))
             foreach (var r in rows)
                 writer.Write(r);
@@ -127,14 +128,15 @@ public class FramesTableTests
     }
 
     [Theory]
-    [InlineData("2,1790000000033333334,0,0,0,Captured,x", 4, "video_frame 'x'")]
-    [InlineData("2,1790000000033333334,0,0,0,Captured", 4, "expected 7 fields, found 6")]
-    [InlineData("2,1790000000033333334,0,0,0,Exploded,1", 4, "status 'Exploded'")]
-    [InlineData("2,1790000000033333334,0,0,0,captured,1", 4, "status 'captured'")]
-    [InlineData("2,1.5,0,0,0,Captured,1", 4, "scheduled_ns '1.5'")]
-    [InlineData("2,99999999999999999999,0,0,0,Captured,1", 4, "scheduled_ns")]
-    [InlineData("2,1,0,0,0,Captured,1,8", 4, "found 8")]
-    [InlineData("2,\"1,0,0,0,Captured,1", 4, "line 4")]
+    [InlineData("2,1790000000033333334,0,0,0,Captured,x,1", 4, "video_frame 'x'")]
+    [InlineData("2,1790000000033333334,0,0,0,Captured,1,y", 4, "received_bytes 'y'")]
+    [InlineData("2,1790000000033333334,0,0,0,Captured,1", 4, "expected 8 fields, found 7")]
+    [InlineData("2,1790000000033333334,0,0,0,Exploded,1,1", 4, "status 'Exploded'")]
+    [InlineData("2,1790000000033333334,0,0,0,captured,1,1", 4, "status 'captured'")]
+    [InlineData("2,1.5,0,0,0,Captured,1,1", 4, "scheduled_ns '1.5'")]
+    [InlineData("2,99999999999999999999,0,0,0,Captured,1,1", 4, "scheduled_ns")]
+    [InlineData("2,1,0,0,0,Captured,1,8,9", 4, "found 9")]
+    [InlineData("2,\"1,0,0,0,Captured,1,1", 4, "line 4")]
     public void Read_MalformedRow_NamesTheLine(string badRow, int line, string detail)
     {
         using var dir = new TempDirectory();
@@ -144,11 +146,22 @@ public class FramesTableTests
             writer.Write(Rows[0]);
             writer.Write(Rows[1]);
         }
-        File.AppendAllText(path, badRow + "\n" + "5,1,0,0,0,Captured,2\n");
+        File.AppendAllText(path, badRow + "\n" + "5,1,0,0,0,Captured,2,1\n");
         var e = Assert.Throws<TakeFolderException>(() => FramesTableReader.Read(path));
         Assert.Equal(path, e.Path);
         Assert.Contains($"line {line}", e.Message);
         Assert.Contains(detail, e.Message);
+    }
+
+    [Fact]
+    public void Read_TableWithoutReceivedBytes_GivesMinusOne()
+    {
+        using var dir = new TempDirectory();
+        string path = dir.Combine("old.frames.csv");
+        File.WriteAllText(path, "frame_index,scheduled_ns,trigger_ns,device_timestamp_ns,host_receive_ns,status,video_frame\n" +
+            "0,100,110,5,120,Captured,0\n1,200,210,0,0,TriggerMissed,-1\n");
+        Assert.Equal(new FrameRecord[] { new(0, 100, 110, 5, 120, FrameStatus.Captured, 0, -1), new(1, 200, 210, 0, 0, FrameStatus.TriggerMissed, -1, -1) },
+            FramesTableReader.Read(path));
     }
 
     [Fact]

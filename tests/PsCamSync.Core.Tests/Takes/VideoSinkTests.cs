@@ -38,6 +38,59 @@ public class VideoSinkTests
         sink.Complete();
     }
 
+    /// <summary>
+    /// A Y4M write that meets a full disk cuts its partial frame off and says the disk is full; once there is room the
+    /// sink goes on, and the file holds exactly the frames whose writes succeeded, bit-exact and in order.
+    /// </summary>
+    [RequiresFact("mount", "umount", "root")]
+    public void Y4m_AFailedWrite_CostsOnlyThatFrame()
+    {
+        using var disk = new Tmpfs(1L << 20);
+        var frames = Frames(256, 256, PixelFormat.Mono8, 20); // 64 KiB each: the disk holds about 15
+        disk.Fill("filler", 200 * 1024);
+        using var sink = VideoSinks.Create(VideoEncoder.Y4M, disk.Path, "cam.y4m", new VideoFormat(256, 256, PixelFormat.Mono8, 30));
+        var written = new List<int>();
+        TakeFolderException? full = null;
+        int i = 0;
+        for (; i < frames.Length && full is null; i++)
+        {
+            try
+            {
+                Assert.Equal(written.Count, sink.Write(frames[i]));
+                written.Add(i);
+            }
+            catch (TakeFolderException e)
+            {
+                full = e;
+            }
+        }
+        Assert.NotNull(full);
+        Assert.True(full!.DiskFull, full.ToString());
+        Assert.False(sink.IsDead);
+        long header = Y4mFormat.StreamHeader(new VideoFormat(256, 256, PixelFormat.Mono8, 30)).Length;
+        Assert.Equal(header + written.Count * (Y4mFormat.FrameMarker.Length + 65536L), new FileInfo(disk.Combine("cam.y4m")).Length);
+
+        File.Delete(disk.Combine("filler")); // room for about 3 more
+        int failedFrame = i - 1;
+        for (int end = i + 2; i < end; i++)
+        {
+            Assert.Equal(written.Count, sink.Write(frames[i]));
+            written.Add(i);
+        }
+        sink.Complete();
+
+        using var reader = new Y4mReader(disk.Combine("cam.y4m"));
+        var frame = new byte[reader.FrameBytes];
+        foreach (int w in written)
+        {
+            Assert.True(reader.ReadFrame(frame));
+            Assert.Equal(frames[w], frame);
+        }
+        Assert.False(reader.ReadFrame(frame));
+        Assert.DoesNotContain(failedFrame, written);
+        Assert.Equal(Enumerable.Range(0, failedFrame + 3).Where(f => f != failedFrame), written);
+    }
+
     [Theory]
     [InlineData(PixelFormat.Mono8, 64, 48)]
     [InlineData(PixelFormat.Mono16, 64, 48)]

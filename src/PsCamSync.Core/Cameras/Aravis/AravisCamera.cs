@@ -175,7 +175,9 @@ public sealed class AravisCamera : ICamera
     /// CLOCK_REALTIME (<c>g_get_real_time</c>, µs resolution) when the frame's first packet arrived, and
     /// <see cref="FrameBuffer.DeviceTimestampNs"/> is the GVSP leader timestamp converted with the device's tick
     /// frequency. <see cref="FrameBuffer.DeviceFrameId"/> is the block id, unwrapped (see
-    /// <see cref="GvspBlockIdUnwrapper"/>).
+    /// <see cref="GvspBlockIdUnwrapper"/>). Frames with missing packets are delivered Incomplete with
+    /// <see cref="FrameBuffer.ReceivedBytes"/> and zeros where data was lost; one whose leader packet was lost has no
+    /// device timestamp (0), DeviceFrameId -1 and an estimated receive time (see <see cref="AravisStream"/>).
     /// </summary>
     /// <exception cref="CameraException">Already streaming, an unsupported pixel format, or Aravis failed.</exception>
     public void StartAcquisition(IFrameTarget target)

@@ -28,6 +28,33 @@ internal static unsafe partial class AravisNative
     public const int BufferStatusFilling = 6;
     public const int BufferStatusAborted = 7;
 
+    // ArvBufferPayloadType (arvbuffer.h).
+    public const int PayloadTypeImage = 0x0001;
+    public const int PayloadTypeExtendedChunkData = 0x0005;
+    public const int PayloadTypeMultipart = 0x000a;
+
+    // ArvBufferPartDataType (arvbuffer.h).
+    public const int PartDataType2DImage = 0x0001;
+
+    /// <summary>
+    /// IP + UDP + GVSP header bytes of a GVSP data packet (ARV_GVSP_PACKET_PROTOCOL_OVERHEAD in arvgvspprivate.h):
+    /// 20 + 8 + 8 with 16-bit block ids, 20 + 8 + 20 with extended (64-bit) ids.
+    /// </summary>
+    public const int GvspPacketOverhead = 36;
+    public const int GvspExtendedPacketOverhead = 48;
+
+    /// <summary>GLib's G_TYPE_UINT (G_TYPE_MAKE_FUNDAMENTAL (7)).</summary>
+    public const nuint GTypeUInt = 7 << 2;
+
+    /// <summary>Layout of GLib's <c>GValue</c>: { GType g_type; union data[2]; } (24 bytes on 64-bit).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct GValue
+    {
+        public nuint Type;
+        public ulong Data0;
+        public ulong Data1;
+    }
+
     // ArvDeviceError (arvdevice.h).
     public const int DeviceErrorNotFound = 6;
 
@@ -64,6 +91,21 @@ internal static unsafe partial class AravisNative
 
     [LibraryImport(GLib)]
     public static partial void g_error_free(IntPtr error);
+
+    [LibraryImport(GObject)]
+    public static partial GValue* g_value_init(GValue* value, nuint type);
+
+    [LibraryImport(GObject)]
+    public static partial uint g_value_get_uint(GValue* value);
+
+    [LibraryImport(GObject)]
+    public static partial void g_value_unset(GValue* value);
+
+    [LibraryImport(GObject)]
+    public static partial IntPtr g_object_class_find_property(IntPtr objectClass, [MarshalAs(UnmanagedType.LPUTF8Str)] string name);
+
+    [LibraryImport(GObject, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial void g_object_get_property(IntPtr instance, string name, GValue* value);
 
     // --- arvsystem.h ----------------------------------------------------------------------------
 
@@ -146,6 +188,15 @@ internal static unsafe partial class AravisNative
 
     [LibraryImport(Lib)]
     public static partial uint arv_camera_get_payload(IntPtr camera, out IntPtr error);
+
+    [LibraryImport(Lib)]
+    public static partial int arv_camera_is_gv_device(IntPtr camera);
+
+    // --- arvgvdevice.h --------------------------------------------------------------------------
+
+    /// <summary>GevSCPSPacketSize: the GVSP packet size in bytes, which Aravis' stream uses to place data blocks.</summary>
+    [LibraryImport(Lib)]
+    public static partial uint arv_gv_device_get_packet_size(IntPtr gvDevice, out IntPtr error);
 
     // --- arvdevice.h ----------------------------------------------------------------------------
 
@@ -259,6 +310,29 @@ internal static unsafe partial class AravisNative
 
     [LibraryImport(Lib)]
     public static partial ulong arv_buffer_get_frame_id(IntPtr buffer);
+
+    [LibraryImport(Lib)]
+    public static partial int arv_buffer_get_payload_type(IntPtr buffer);
+
+    /// <summary>The buffer's whole data area (no CRITICAL for any status); <paramref name="size"/> is only meaningful
+    /// after a successful fill: Aravis 0.8 sets received_size only then.</summary>
+    [LibraryImport(Lib)]
+    public static partial IntPtr arv_buffer_get_data(IntPtr buffer, out nuint size);
+
+    [LibraryImport(Lib)]
+    public static partial void arv_buffer_set_frame_id(IntPtr buffer, ulong frameId);
+
+    [LibraryImport(Lib)]
+    public static partial void arv_buffer_set_timestamp(IntPtr buffer, ulong timestampNs);
+
+    [LibraryImport(Lib)]
+    public static partial void arv_buffer_set_system_timestamp(IntPtr buffer, ulong timestampNs);
+
+    [LibraryImport(Lib)]
+    public static partial uint arv_buffer_get_n_parts(IntPtr buffer);
+
+    [LibraryImport(Lib)]
+    public static partial int arv_buffer_get_part_data_type(IntPtr buffer, uint partId);
 
     [LibraryImport(Lib)]
     public static partial IntPtr arv_buffer_get_image_data(IntPtr buffer, out nuint size);

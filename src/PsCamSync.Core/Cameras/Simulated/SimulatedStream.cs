@@ -198,6 +198,7 @@ internal sealed class SimulatedStream
                 if (buffer.Data.Length < _frameBytes)
                 {
                     buffer.Length = 0;
+                    buffer.ReceivedBytes = 0;
                     buffer.Incomplete = true;
                     Fault($"{_camera.Id}: the target's buffer holds {buffer.Data.Length} bytes but a frame needs {_frameBytes}; frame {exposure.DeviceFrameId} was delivered empty and incomplete.", null);
                 }
@@ -206,6 +207,7 @@ internal sealed class SimulatedStream
                     long patternId = exposure.FrameIndex >= 0 ? exposure.FrameIndex : exposure.DeviceFrameId;
                     SimulatedPattern.Fill(buffer.Data.AsSpan(0, _frameBytes), _width, _height, _format, _camera.Index, patternId);
                     buffer.Length = _frameBytes;
+                    buffer.ReceivedBytes = _frameBytes;
                     buffer.Incomplete = false;
                 }
                 _target.Deliver(buffer);
