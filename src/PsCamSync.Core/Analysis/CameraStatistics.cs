@@ -36,6 +36,7 @@ internal static class CameraStatistics
             Missing = counts.TriggerMissed + counts.Dropped,
             Dropped = counts.Dropped,
             Late = counts.TriggerLate,
+            CameraLost = counts.CameraLost,
             Incomplete = counts.Incomplete,
             IntervalMeanNs = intervals.Mean,
             IntervalStdDevNs = intervals.PopulationStdDev,
@@ -84,10 +85,10 @@ internal static class CameraStatistics
             faults.Add($"{camera.Label}: {counts.Expected - withRow} of {counts.Expected} scheduled slots have no row in {file}.");
         var recorded = camera.Info.Counts;
         if (camera.State != TakeState.Recording && recorded.Accounted > 0 &&
-            (recorded.Captured, recorded.TriggerMissed, recorded.TriggerLate, recorded.Incomplete, recorded.Dropped) !=
-            (counts.Captured, counts.TriggerMissed, counts.TriggerLate, counts.Incomplete, counts.Dropped))
+            (recorded.Captured, recorded.TriggerMissed, recorded.TriggerLate, recorded.Incomplete, recorded.Dropped, recorded.CameraLost) !=
+            (counts.Captured, counts.TriggerMissed, counts.TriggerLate, counts.Incomplete, counts.Dropped, counts.CameraLost))
             faults.Add($"{camera.Label}: {TakeFolder.ManifestFileName} counts (Captured {recorded.Captured}, TriggerMissed {recorded.TriggerMissed}, " +
-                $"TriggerLate {recorded.TriggerLate}, Incomplete {recorded.Incomplete}, Dropped {recorded.Dropped}) differ from {file} " +
-                $"(Captured {counts.Captured}, TriggerMissed {counts.TriggerMissed}, TriggerLate {counts.TriggerLate}, Incomplete {counts.Incomplete}, Dropped {counts.Dropped}).");
+                $"TriggerLate {recorded.TriggerLate}, Incomplete {recorded.Incomplete}, Dropped {recorded.Dropped}, CameraLost {recorded.CameraLost}) differ from {file} " +
+                $"(Captured {counts.Captured}, TriggerMissed {counts.TriggerMissed}, TriggerLate {counts.TriggerLate}, Incomplete {counts.Incomplete}, Dropped {counts.Dropped}, CameraLost {counts.CameraLost}).");
     }
 }

@@ -37,6 +37,8 @@ public sealed class FrameCounts
     public long Incomplete { get; set; }
     /// <summary>Frames lost because the ring was full.</summary>
     public long Dropped { get; set; }
+    /// <summary>Slots not triggered because the camera had stopped answering and was out of the trigger set.</summary>
+    public long CameraLost { get; set; }
 
     /// <summary>Adds one slot with <paramref name="status"/>.</summary>
     public void Add(FrameStatus status)
@@ -48,10 +50,11 @@ public sealed class FrameCounts
             case FrameStatus.TriggerLate: TriggerLate++; break;
             case FrameStatus.Incomplete: Incomplete++; break;
             case FrameStatus.Dropped: Dropped++; break;
+            case FrameStatus.CameraLost: CameraLost++; break;
             default: throw new ArgumentOutOfRangeException(nameof(status), status, "unknown frame status");
         }
     }
 
     /// <summary>Sum of every bucket; equals <see cref="Expected"/> once a take is finalised.</summary>
-    public long Accounted => Captured + TriggerMissed + TriggerLate + Incomplete + Dropped;
+    public long Accounted => Captured + TriggerMissed + TriggerLate + Incomplete + Dropped + CameraLost;
 }
