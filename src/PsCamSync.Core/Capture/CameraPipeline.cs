@@ -106,7 +106,7 @@ internal sealed class CameraPipeline : IFrameTarget
     public void ReportTriggerFault(long frameIndex, Exception e)
     {
         if (Interlocked.Exchange(ref _triggerFaultRun, 1) == 0)
-            _fault(CameraId, "Trigger", $"trigger {frameIndex} failed: {e.Message}", e);
+            _fault(CameraId, "Camera", $"trigger {frameIndex} failed: {e.Message} (a camera whose triggers keep failing is taken out of the take: see CameraLossRule)", e);
     }
 
     private int _triggerFaultRun;

@@ -54,9 +54,20 @@ internal sealed class TriggerPort
     private int _unanswered;
     private int _framesMissing; // writer thread only
     private volatile bool _stopSender;
+    private readonly int _fifoPriority;
 
-    public TriggerPort(CameraPipeline pipeline, ICamera camera, long firstIndex, long toleranceNs, int lossSlots, int capacity)
+    /// <param name="pipeline">The camera's pipeline (its writer gets the notices).</param>
+    /// <param name="camera">The camera.</param>
+    /// <param name="firstIndex">First schedule index of the take.</param>
+    /// <param name="toleranceNs">Late tolerance, ns.</param>
+    /// <param name="lossSlots">Unanswered slots that make the camera lost (<see cref="CameraLossRule.SlotsFor"/>).</param>
+    /// <param name="capacity">Notices the trigger thread may owe at once.</param>
+    /// <param name="fifoPriority">The trigger thread's SCHED_FIFO priority (0: none); a sender thread asks for one less, so that a
+    /// loaded machine delays it no more than the trigger thread (refused without CAP_SYS_NICE, as the trigger thread's is:
+    /// see TriggerThread.Refused in take.json).</param>
+    public TriggerPort(CameraPipeline pipeline, ICamera camera, long firstIndex, long toleranceNs, int lossSlots, int capacity, int fifoPriority = 0)
     {
+        _fifoPriority = fifoPriority;
         _pipeline = pipeline;
         _camera = camera;
         _toleranceNs = toleranceNs;
@@ -187,9 +198,9 @@ internal sealed class TriggerPort
     {
         if (_sends)
         {
-            var spin = new SpinWait();
+            // Sleep, not spin: a SCHED_FIFO trigger thread that spins can keep the sender off its core.
             while (Volatile.Read(ref _mailbox) >= 0 && SharedTimeline.NowNs() - _lastDue <= _toleranceNs)
-                spin.SpinOnce(sleep1Threshold: -1);
+                Thread.Sleep(1);
             while (true)
             {
                 if (_post.TryEnter())
@@ -208,7 +219,7 @@ internal sealed class TriggerPort
                     }
                     finally { _post.Exit(); }
                 }
-                spin.SpinOnce(sleep1Threshold: -1);
+                Thread.Sleep(1);
             }
         }
         else
@@ -317,6 +328,8 @@ internal sealed class TriggerPort
 
     private void SenderLoop()
     {
+        if (_fifoPriority > 1)
+            LibC.SchedSetScheduler(0, LibC.SCHED_FIFO, new LibC.SchedParam { Priority = _fifoPriority - 1 }); // best effort, see the constructor
         while (true)
         {
             _wake!.Wait();
