@@ -28,8 +28,9 @@ public sealed class TriggerSkewTests
         _output.WriteLine($"trigger skew over {report.TriggerSkew.FrameSets} frame sets: p50 {report.TriggerSkew.P50Ns / 1e3:0.0} µs, " +
             $"p99 {report.TriggerSkew.P99Ns / 1e3:0.0} µs, max {report.TriggerSkew.MaxNs / 1e3:0.0} µs; " +
             $"wake p99 {manifest.TriggerThread?.WakeErrorP99Us:0.0} µs");
-        SimulatedTakeTests.AssertEveryFrame(manifest, 300);
-        Assert.Equal(300, report.TriggerSkew.FrameSets);
+        // A loaded machine may make the trigger thread wake late for a slot (skipped for every camera alike).
+        Assert.All(manifest.Cameras, c => Assert.True(c.Counts.Captured + c.Counts.TriggerLate == 300 && c.Counts.TriggerLate <= 15, SimulatedTakeTests.Describe(manifest)));
+        Assert.InRange(report.TriggerSkew.FrameSets, 285, 300);
         // Three direct calls back to back: tens of µs at the median on a loaded 2-core VM.
         Assert.InRange(report.TriggerSkew.P50Ns, 0, 200_000);
     }
