@@ -126,7 +126,10 @@ public sealed partial class SimulatedCamera : ICamera
         get
         {
             if (!IsAnswering)
-                throw NoAnswer(() => new CameraException(Id, $"Camera '{Id}': reading Width/Height failed: the camera does not answer (unplugged)."));
+            {
+                WaitForNoAnswer();
+                throw new CameraException(Id, $"Camera '{Id}': reading Width/Height failed: the camera does not answer (unplugged).");
+            }
             return new(SimulatedBackend.BackendName, Id, VendorName, ModelName, Serial, "", _width, _height, _pixelFormat);
         }
     }
@@ -142,19 +145,22 @@ public sealed partial class SimulatedCamera : ICamera
     /// </summary>
     public bool TriggerMayBlock => _options.NoAnswerMs > 0 || _options.SlowTriggerFrameIndex is not null;
 
-    /// <summary>Waits <see cref="SimulatedCameraOptions.NoAnswerMs"/> (a timeout), then gives the exception to throw.</summary>
-    private Exception NoAnswer(Func<Exception> exception)
+    /// <summary>Waits <see cref="SimulatedCameraOptions.NoAnswerMs"/>, as a call to a camera that is gone waits for its timeout.
+    /// (No lambdas here: a closure over a parameter would allocate on every trigger.)</summary>
+    private void WaitForNoAnswer()
     {
         if (_options.NoAnswerMs > 0)
             Thread.Sleep(TimeSpan.FromMilliseconds(_options.NoAnswerMs));
-        return exception();
     }
 
     /// <summary>Feature access on an unplugged camera fails as a timeout would.</summary>
     private void CheckAnswering(string feature)
     {
         if (!IsAnswering)
-            throw NoAnswer(() => new FeatureException(feature, $"{feature}: {Id} does not answer (unplugged)."));
+        {
+            WaitForNoAnswer();
+            throw new FeatureException(feature, $"{feature}: {Id} does not answer (unplugged).");
+        }
     }
 
     /// <summary>
@@ -280,7 +286,10 @@ public sealed partial class SimulatedCamera : ICamera
     public void Trigger(long frameIndex)
     {
         if (_plug is not null && !(frameIndex >= 0 ? _plug.TryTrigger(_generation) : _plug.Answers(_generation)))
-            throw NoAnswer(() => new CameraException(Id, $"Camera '{Id}': the trigger for frame {frameIndex} was not answered (unplugged)."));
+        {
+            WaitForNoAnswer();
+            throw new CameraException(Id, $"Camera '{Id}': the trigger for frame {frameIndex} was not answered (unplugged).");
+        }
         if (frameIndex == _options.SlowTriggerFrameIndex && _options.SlowTriggerMs > 0)
             Thread.Sleep(TimeSpan.FromMilliseconds(_options.SlowTriggerMs)); // reaches the sensor late, as after a retry
         TriggerAt(frameIndex, SharedTimeline.NowNs());
@@ -320,7 +329,8 @@ public sealed partial class SimulatedCamera : ICamera
         if (_stream is { } unanswered && !IsAnswering)
         {
             // As a GigE Vision camera that is gone: AcquisitionStop times out and is reported; the host side stops anyway.
-            var fault = NoAnswer(() => new CameraException(Id, $"Camera '{Id}': AcquisitionStop failed: the camera does not answer (unplugged)."));
+            WaitForNoAnswer();
+            var fault = new CameraException(Id, $"Camera '{Id}': AcquisitionStop failed: the camera does not answer (unplugged).");
             try { unanswered.Target.ReportFault(fault.Message, fault); }
             catch (Exception e) { OnUnreportedFault(e); }
         }
