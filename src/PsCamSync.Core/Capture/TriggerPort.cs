@@ -350,7 +350,7 @@ internal sealed class TriggerPort
                 _postedThrough = n;
                 if (send)
                     Volatile.Write(ref _inFlight, n);
-                FlushLocked();
+                // The owed notices are the trigger thread's alone: it posts them at its next slot or when it completes.
             }
             if (!send)
                 continue; // this host was late, not the camera
