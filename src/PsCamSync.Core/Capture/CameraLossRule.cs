@@ -1,7 +1,7 @@
 namespace PsCamSync.Core.Capture;
 
 /// <summary>Why a camera was taken out of a take's trigger set.</summary>
-public enum CameraLossCause
+internal enum CameraLossCause
 {
     /// <summary>Its triggers failed (the backend reported an error).</summary>
     TriggerFailed,
@@ -49,7 +49,7 @@ public static class CameraLossRule
     }
 
     /// <summary>What <paramref name="cause"/> means, for a fault message.</summary>
-    public static string Describe(CameraLossCause cause, int slots) => cause switch
+    internal static string Describe(CameraLossCause cause, int slots) => cause switch
     {
         CameraLossCause.TriggerFailed => $"its triggers failed for {slots} consecutive slots",
         CameraLossCause.TriggerUnacknowledged => $"its trigger stayed unacknowledged for {slots} consecutive slots",

@@ -4,7 +4,7 @@ using PsCamSync.Core.Takes;
 namespace PsCamSync.Core.Capture;
 
 /// <summary>What a camera's notice carries (see <see cref="TriggerNotice"/>).</summary>
-public enum TriggerNoticeKind
+internal enum TriggerNoticeKind
 {
     /// <summary>A schedule slot: triggered (TriggerNs set) or skipped as late (<see cref="TriggerNotice.Late"/>).</summary>
     Slot,
@@ -22,7 +22,7 @@ public enum TriggerNoticeKind
 /// <param name="AcknowledgedNs">When the camera acknowledged the trigger, shared timeline; 0 while unknown (an
 /// <see cref="TriggerNoticeKind.Acknowledgement"/> follows). Triggers that cannot block count as acknowledged when sent.</param>
 /// <param name="Kind">Slot, lost slot or acknowledgement.</param>
-public readonly record struct TriggerNotice(long FrameIndex, long ScheduledNs, long TriggerNs, bool Late,
+internal readonly record struct TriggerNotice(long FrameIndex, long ScheduledNs, long TriggerNs, bool Late,
     long AcknowledgedNs = 0, TriggerNoticeKind Kind = TriggerNoticeKind.Slot);
 
 /// <summary>
