@@ -147,7 +147,12 @@ public sealed class LostCameraTests
         var after = take.Rows[2].Where(r => r.FrameIndex >= rejoin).ToList();
         _output.WriteLine($"lost from frame {firstLost}, rejoined at {rejoin}: {after.Count(r => r.Status == FrameStatus.Captured)} of {after.Count} slots after it captured");
         Assert.NotEmpty(after);
-        Assert.All(after, r => Assert.True(r.Status == FrameStatus.Captured || (r.Status == FrameStatus.TriggerLate && hostLate.Contains(r.FrameIndex)), $"after the rejoin: {r}"));
+        // Captured, but for slots the host was late for: the trigger thread (every camera alike) or, at most twice on a
+        // loaded machine, this camera's sender thread (woken later than the tolerance: not sent, TriggerNs 0).
+        var notCaptured = after.Where(r => r.Status != FrameStatus.Captured && !hostLate.Contains(r.FrameIndex)).ToList();
+        foreach (var r in notCaptured) _output.WriteLine($"after the rejoin, not captured: {r}");
+        Assert.All(notCaptured, r => Assert.True(r.Status == FrameStatus.TriggerLate && r.TriggerNs == 0, $"after the rejoin: {r}"));
+        Assert.InRange(notCaptured.Count, 0, 2);
         Assert.InRange(take.EndedAfterScheduleNs, 0, 1_000_000_000);
         Assert.Equal(TakeState.Completed, take.OnDisk.State);
 
@@ -195,6 +200,26 @@ public sealed class LostCameraTests
         Assert.Equal(150 - 1 - skipped.Count - hostLate.Count, m.Cameras[0].Counts.Captured);
         Assert.Equal(m.Cameras[0].Counts.Captured, Processes.FfprobeFrameCountOrRead(System.IO.Path.Combine(take.Path, m.Cameras[0].VideoFile)));
         Assert.DoesNotContain(m.Faults, f => f.Message.Contains("matched no trigger slot"));
+    }
+
+    [Fact]
+    public void ACameraUnpluggedJustBeforeTheEnd_IsNotWaitedFor_AndTheCountsAreWritten()
+    {
+        // sim-1 stops answering 3 slots before the end, its trigger then blocking for 3 s: too few slots to be lost by the
+        // rule, so finalising finds its last trigger unacknowledged and must not touch it (no AcquisitionStop, no Info,
+        // no clock latch: each would wait 3 s).
+        using var dir = new TempDirectory();
+        var take = RunTake(dir, 3, 50, 3, faultyCamera: 1, o => { o.UnplugAfterTriggers = 147; o.NoAnswerMs = 3000; });
+        var m = take.Manifest;
+        AssertOthersLostNothing(take, 1, 150);
+        Assert.InRange(take.EndedAfterScheduleNs, 0, 1_000_000_000);
+        Assert.Contains(m.Faults, f => f.Camera == "sim-1" && f.Message.Contains("its last trigger was still unacknowledged when the take ended"));
+        Assert.Equal(TakeState.Completed, take.OnDisk.State);
+        Assert.NotNull(take.OnDisk.EndedNs);
+        Assert.NotNull(take.OnDisk.TriggerThread);
+        Assert.All(take.OnDisk.Cameras, c => Assert.Equal(150, c.Counts.Accounted));
+        // The slots after the unplug have no frame: never Captured.
+        Assert.All(take.Rows[1].Where(r => r.FrameIndex >= 147), r => Assert.Contains(r.Status, new[] { FrameStatus.TriggerMissed, FrameStatus.TriggerLate }));
     }
 
     [Fact]
