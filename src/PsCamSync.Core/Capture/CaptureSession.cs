@@ -465,7 +465,7 @@ public sealed class CaptureSession : IRunningTake
         for (int i = 0; i < _recoveries.Length; i++)
             if (_recoveries[i].Releasing)
                 RecordFault(_pipelines[i].CameraId, "Camera",
-                    $"camera '{_pipelines[i].CameraId}' stopped answering and its connection was still being released when the take ended (a trigger call waits for the backend's timeout); the release goes on in the background and costs the take nothing.", null);
+                    $"camera '{_pipelines[i].CameraId}' stopped answering and its connection was still being released when the take ended (a trigger call, or the backend giving up the connection, waits for the backend's timeouts); the release goes on in the background and costs the take nothing.", null);
     }
 
     /// <summary>
