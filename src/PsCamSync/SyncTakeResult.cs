@@ -28,7 +28,7 @@ public sealed class SyncTakeResult
             Expected += c.Counts.Expected;
             Captured += c.Counts.Captured;
             Incomplete += c.Counts.Incomplete;
-            Lost += c.Counts.TriggerMissed + c.Counts.TriggerLate + c.Counts.Dropped + c.Counts.WriteFailed;
+            Lost += c.Counts.TriggerMissed + c.Counts.TriggerLate + c.Counts.Dropped + c.Counts.WriteFailed + c.Counts.CameraLost;
         }
         Faults = manifest.Faults.Count;
     }
@@ -69,7 +69,7 @@ public sealed class SyncTakeResult
     /// <summary>Frames written with missing data, all cameras.</summary>
     public long Incomplete { get; }
 
-    /// <summary>Slots without pixels (trigger missed, trigger late, dropped, write failed), all cameras.</summary>
+    /// <summary>Slots without pixels (trigger missed, trigger late, dropped, write failed, camera lost), all cameras.</summary>
     public long Lost { get; }
 
     /// <summary>Faults recorded in the take (details in <see cref="Manifest"/>).</summary>

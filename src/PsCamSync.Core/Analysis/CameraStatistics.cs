@@ -37,6 +37,7 @@ internal static class CameraStatistics
             Dropped = counts.Dropped,
             WriteFailed = counts.WriteFailed,
             Late = counts.TriggerLate,
+            CameraLost = counts.CameraLost,
             Incomplete = counts.Incomplete,
             IntervalMeanNs = intervals.Mean,
             IntervalStdDevNs = intervals.PopulationStdDev,
@@ -85,10 +86,10 @@ internal static class CameraStatistics
             faults.Add($"{camera.Label}: {counts.Expected - withRow} of {counts.Expected} scheduled slots have no row in {file}.");
         var recorded = camera.Info.Counts;
         if (camera.State is not (TakeState.Recording or TakeState.Crashed) && recorded.Accounted > 0 &&
-            (recorded.Captured, recorded.TriggerMissed, recorded.TriggerLate, recorded.Incomplete, recorded.Dropped, recorded.WriteFailed) !=
-            (counts.Captured, counts.TriggerMissed, counts.TriggerLate, counts.Incomplete, counts.Dropped, counts.WriteFailed))
+            (recorded.Captured, recorded.TriggerMissed, recorded.TriggerLate, recorded.Incomplete, recorded.Dropped, recorded.WriteFailed, recorded.CameraLost) !=
+            (counts.Captured, counts.TriggerMissed, counts.TriggerLate, counts.Incomplete, counts.Dropped, counts.WriteFailed, counts.CameraLost))
             faults.Add($"{camera.Label}: {TakeFolder.ManifestFileName} counts (Captured {recorded.Captured}, TriggerMissed {recorded.TriggerMissed}, " +
-                $"TriggerLate {recorded.TriggerLate}, Incomplete {recorded.Incomplete}, Dropped {recorded.Dropped}, WriteFailed {recorded.WriteFailed}) differ from {file} " +
-                $"(Captured {counts.Captured}, TriggerMissed {counts.TriggerMissed}, TriggerLate {counts.TriggerLate}, Incomplete {counts.Incomplete}, Dropped {counts.Dropped}, WriteFailed {counts.WriteFailed}).");
+                $"TriggerLate {recorded.TriggerLate}, Incomplete {recorded.Incomplete}, Dropped {recorded.Dropped}, WriteFailed {recorded.WriteFailed}, CameraLost {recorded.CameraLost}) differ from {file} " +
+                $"(Captured {counts.Captured}, TriggerMissed {counts.TriggerMissed}, TriggerLate {counts.TriggerLate}, Incomplete {counts.Incomplete}, Dropped {counts.Dropped}, WriteFailed {counts.WriteFailed}, CameraLost {counts.CameraLost}).");
     }
 }

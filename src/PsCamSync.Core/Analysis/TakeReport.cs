@@ -41,6 +41,8 @@ public sealed class CameraReport
     public long WriteFailed { get; init; }
     /// <summary>Triggers skipped as late.</summary>
     public long Late { get; init; }
+    /// <summary>Slots not triggered because the camera had stopped answering (status CameraLost).</summary>
+    public long CameraLost { get; init; }
     /// <summary>Incomplete frames.</summary>
     public long Incomplete { get; init; }
     /// <summary>

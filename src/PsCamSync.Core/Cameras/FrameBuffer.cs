@@ -7,7 +7,11 @@ public enum FrameStatus
     Captured,
     /// <summary>The trigger was issued but the camera produced no frame for it (busy, as a real sensor is).</summary>
     TriggerMissed,
-    /// <summary>The trigger thread woke later than the tolerance; the trigger was skipped, not bunched.</summary>
+    /// <summary>
+    /// The trigger could not reach the camera within the late tolerance after Tn, so it was skipped, not sent late: the
+    /// trigger thread woke late, the camera had not acknowledged its previous trigger yet, or its acknowledgement came
+    /// back later than the tolerance (then a frame that arrived for it keeps its times but not its pixels).
+    /// </summary>
     TriggerLate,
     /// <summary>
     /// The frame arrived with missing packets or lines. Its video slot holds the bytes that arrived at their places
@@ -23,6 +27,11 @@ public enum FrameStatus
     /// while the sink still works.
     /// </summary>
     WriteFailed,
+    /// <summary>
+    /// The camera had stopped answering (see <c>CameraLossRule</c>) and was out of the trigger set: the slot was not
+    /// triggered. The camera rejoins at a later index when it answers again.
+    /// </summary>
+    CameraLost,
 }
 
 /// <summary>

@@ -42,6 +42,23 @@ public interface ICamera : IDisposable
 
     /// <summary>Stops streaming; returns after the backend thread has delivered its last frame.</summary>
     void StopAcquisition();
+
+    /// <summary>
+    /// True when <see cref="Trigger"/> can block on the device, e.g. an acknowledged write over a network (GigE Vision
+    /// GVCP: up to its timeout and retries when the camera is gone). A capture session then sends this camera's triggers
+    /// from a thread of the camera's own, so that the trigger thread never waits on it. False only for backends whose
+    /// Trigger returns within microseconds whatever the device does. Default true.
+    /// </summary>
+    bool TriggerMayBlock => true;
+
+    /// <summary>
+    /// Releases a camera that stopped answering, without asking the device anything it may not answer (no
+    /// AcquisitionStop, no feature or register reads): the receive thread stops delivering frames to the target and
+    /// is joined, and host resources are freed. What the transport itself does to give up a connection may still take
+    /// its timeouts, so callers run this off the capture threads. Call it after the last <see cref="Trigger"/> call has
+    /// returned; <see cref="IDisposable.Dispose"/> afterwards does nothing. Default: <see cref="IDisposable.Dispose"/>.
+    /// </summary>
+    void Abandon() => Dispose();
 }
 
 /// <summary>A source of cameras: discovery plus opening by id, serial or address.</summary>

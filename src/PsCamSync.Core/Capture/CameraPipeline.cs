@@ -44,7 +44,7 @@ internal sealed class CameraPipeline : IFrameTarget
     public CameraPipeline(ICamera camera, string cameraId, FrameRing ring, IVideoSink sink, FramesTableWriter table,
         int slotCapacity, long frameTimeoutNs, Action<string?, string, string, Exception?> fault)
     {
-        Camera = camera;
+        _camera = camera;
         CameraId = cameraId;
         _ring = ring;
         _sink = sink;
@@ -56,7 +56,11 @@ internal sealed class CameraPipeline : IFrameTarget
         _window = new SlotWindow(_triggers.Capacity);
     }
 
-    public ICamera Camera { get; }
+    private volatile ICamera _camera;
+    private long _warmUpBeforeNs; // frames of unknown index received before this are warm-up frames of a rejoined camera
+
+    /// <summary>The camera streaming into this pipeline now (replaced when a lost camera is reopened).</summary>
+    public ICamera Camera { get => _camera; set => _camera = value; }
     public string CameraId { get; }
 
     /// <summary>
@@ -65,7 +69,17 @@ internal sealed class CameraPipeline : IFrameTarget
     /// after the take's reserve has been freed. Null: no disk-full handling (the write error is a plain write fault).
     /// </summary>
     public DiskFullSignal? DiskFull { get; init; }
+
+    /// <summary>How the trigger thread reaches the camera; set once by the session before the take starts.</summary>
+    public TriggerPort? Port { get; set; }
+
+    /// <summary>The take's late tolerance, ns: a frame whose trigger cannot be shown to have reached the camera within
+    /// it after Tn is recorded TriggerLate (default: no limit).</summary>
+    public long LateToleranceNs { get; set; } = long.MaxValue / 4;
     public FrameCounts Counts { get; } = new();
+
+    /// <summary>Bytes each ring buffer holds (a reopened camera's frames must fit).</summary>
+    public int RingFrameBytes => _ring.FrameBytes;
     public long Captured => Volatile.Read(ref _captured);
     public long Lost => Volatile.Read(ref _lost);
 
@@ -95,6 +109,25 @@ internal sealed class CameraPipeline : IFrameTarget
 
     /// <summary>The trigger thread has posted its last notice.</summary>
     public void CompleteTriggers() => _triggersComplete = true;
+
+    /// <summary>A notice that could not be posted (counted, reported when the take ends).</summary>
+    public void CountLostNotice() => Interlocked.Increment(ref _lostNotices);
+
+    /// <summary>A trigger call failed: recorded as a fault for the first failure of a run (the loss fault sums up the rest).</summary>
+    public void ReportTriggerFault(long frameIndex, Exception e)
+    {
+        if (Interlocked.Exchange(ref _triggerFaultRun, 1) == 0)
+            _fault(CameraId, "Camera", $"trigger {frameIndex} failed: {e.Message} (a camera whose triggers keep failing is taken out of the take: see CameraLossRule)", e);
+    }
+
+    private int _triggerFaultRun;
+
+    /// <summary>A trigger was answered again: the next failure is reported.</summary>
+    public void TriggerAnswered() => Volatile.Write(ref _triggerFaultRun, 0);
+
+    /// <summary>Frames of unknown index received before <paramref name="ns"/> (shared timeline) count as warm-up frames
+    /// (a rejoining camera's warm-up trigger).</summary>
+    public void WarmUpBefore(long ns) => Volatile.Write(ref _warmUpBeforeNs, ns);
 
     // ---- writer thread ----
 
@@ -169,6 +202,11 @@ internal sealed class CameraPipeline : IFrameTarget
         bool any = false;
         while (_triggers.TryDequeue(out var notice))
         {
+            if (notice.Kind == TriggerNoticeKind.Acknowledgement)
+            {
+                _window.Acknowledge(notice.FrameIndex, notice.AcknowledgedNs);
+                continue;
+            }
             if (_window.IsFull)
             {
                 _window.ExpireOldest();
@@ -197,6 +235,12 @@ internal sealed class CameraPipeline : IFrameTarget
         }
         var status = frame.Incomplete ? FrameStatus.Incomplete : FrameStatus.Captured;
         long received = frame.ReceivedBytes >= 0 ? frame.ReceivedBytes : frame.Incomplete ? -1 : frame.Length;
+        if (_window.TriggeredLate(pos, frame.HostReceiveNs, LateToleranceNs))
+        {
+            // The trigger may have reached the camera later than the tolerance: never recorded Captured on time.
+            _window.Complete(pos, FrameStatus.TriggerLate, frame.DeviceTimestampNs, frame.HostReceiveNs, -1, received);
+            return;
+        }
         long videoFrame = WriteVideo(frame);
         if (videoFrame < 0)
             status = FrameStatus.WriteFailed;
@@ -257,7 +301,8 @@ internal sealed class CameraPipeline : IFrameTarget
 
     /// <summary>A frame of the warm-up trigger: tagged as such, or received before the first slot's trigger.</summary>
     private bool IsWarmUp(long frameIndex, long hostReceiveNs) =>
-        frameIndex == TriggerLoop.WarmUpFrameIndex || (frameIndex < 0 && (_firstTriggerNs == 0 || hostReceiveNs < _firstTriggerNs));
+        frameIndex == TriggerLoop.WarmUpFrameIndex
+        || (frameIndex < 0 && (_firstTriggerNs == 0 || hostReceiveNs < _firstTriggerNs || hostReceiveNs < Volatile.Read(ref _warmUpBeforeNs)));
 
     /// <summary>Frames that answered the warm-up trigger.</summary>
     public int WarmUpFrames => (int)Volatile.Read(ref _warmUpFrames);
@@ -269,6 +314,7 @@ internal sealed class CameraPipeline : IFrameTarget
         {
             WriteRow(record);
             Counts.Add(record.Status);
+            Port?.OnRow(record);
             if (record.Status == FrameStatus.Captured) Volatile.Write(ref _captured, _captured + 1);
             else if (record.Status != FrameStatus.Incomplete) Volatile.Write(ref _lost, _lost + 1);
             any = true;

@@ -42,6 +42,13 @@ public sealed class CaptureOptions
     /// <summary>What the trigger thread asks of the OS.</summary>
     public TriggerTimerOptions Timer { get; init; } = new();
 
+    /// <summary>
+    /// Backends through which a camera that stopped answering is reopened (see <see cref="CameraLossRule"/>): the one
+    /// whose name is the camera's backend. Null (default): the standard backend of that name
+    /// (<see cref="Cameras.CameraBackends.Create"/>).
+    /// </summary>
+    public IReadOnlyList<Cameras.ICameraBackend>? Backends { get; init; }
+
     /// <summary>Take name recorded in the manifest; default: the folder name.</summary>
     public string? Name { get; init; }
 }

@@ -64,6 +64,50 @@ public sealed class CaptureSession : IRunningTake
         _trigger = trigger;
         _wakeErrors = new WakeErrorStatistics(checked((int)Math.Min(endIndex - firstIndex, 1_000_000)));
         _loop = new TriggerLoop(options.Schedule, firstIndex, endIndex, pipelines, trigger.Timer, _wakeErrors, lateToleranceNs, RecordFault);
+        _recoveries = ConnectTriggerPorts(firstIndex, lateToleranceNs);
+    }
+
+    private readonly CameraRecovery[] _recoveries;
+    private readonly Lock _rejoinGate = new();
+    private volatile bool _finalising;
+
+    /// <summary>How long finalising waits for lost cameras' connections to be released before it reports them, ns (300 ms).</summary>
+    public const long ReleaseWaitNs = 300_000_000;
+
+    /// <summary>Gives every pipeline its <see cref="TriggerPort"/> and recovery thread (started with the take).</summary>
+    private CameraRecovery[] ConnectTriggerPorts(long firstIndex, long lateToleranceNs)
+    {
+        var schedule = _options.Schedule;
+        int lossSlots = CameraLossRule.SlotsFor(schedule.PeriodNs);
+        var recoveries = new CameraRecovery[_pipelines.Length];
+        for (int i = 0; i < _pipelines.Length; i++)
+        {
+            var p = _pipelines[i];
+            var info = _manifest.Cameras[i];
+            p.LateToleranceNs = lateToleranceNs;
+            var port = new TriggerPort(p, p.Camera, firstIndex, lateToleranceNs, lossSlots, 1024, (_options.Timer ?? new TriggerTimerOptions()).FifoPriority);
+            p.Port = port;
+            var identity = new CameraRecovery.TakeCameraIdentity(info.Backend, info.Id, info.Serial, info.Address, _options.ExposureUs ?? RecordedExposureUs(info));
+            string backendName = info.Backend;
+            ICameraBackend? backend = null;
+            var recovery = new CameraRecovery(p, port, identity, schedule,
+                () => backend ??= _options.Backends?.FirstOrDefault(b => string.Equals(b.Name, backendName, StringComparison.OrdinalIgnoreCase))
+                    ?? CameraBackends.Create(backendName, Cameras.Simulated.SimulatedBackend.MaxCameras),
+                RecordFault, _rejoinGate, () => _finalising);
+            port.OnLost = _ => recovery.Signal();
+            recoveries[i] = recovery;
+        }
+        return recoveries;
+    }
+
+    /// <summary>The exposure recorded when the take started (ExposureTime or ExposureTimeAbs), µs, or null.</summary>
+    private static double? RecordedExposureUs(TakeCamera camera)
+    {
+        foreach (var name in new[] { "ExposureTime", "ExposureTimeAbs" })
+            if (camera.Settings.TryGetValue(name, out var text) &&
+                double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var us) && us > 0)
+                return us;
+        return null;
     }
 
     /// <summary>The take folder (absolute path).</summary>
@@ -408,37 +452,58 @@ public sealed class CaptureSession : IRunningTake
     private void StartThreads()
     {
         LiveTakes.Add(this);
+        foreach (var p in _pipelines) p.Port!.Start();
+        foreach (var r in _recoveries) r.Start();
         _loop.WarmUp();
         var finalizer = new Thread(Finalise) { IsBackground = true, Name = $"PsCamSync finaliser {Name}" };
         _trigger.Arm(() => _loop.Run(_cancel.Token));
         finalizer.Start();
     }
 
+    /// <summary>
+    /// Ends the take once the trigger thread has fired its last slot. Cameras that answer are stopped, latched and closed;
+    /// a camera that is lost, or whose last trigger is still unacknowledged, is never touched (no AcquisitionStop, no
+    /// reads, no latches, any of which may time out): its recovery thread releases it in the background, and a release
+    /// not done within <see cref="ReleaseWaitNs"/> is reported as a fault. Every step that fails is recorded as a fault and
+    /// the next one still runs: the counts, EndFrameIndex, EndedNs and TriggerThread are always filled in.
+    /// </summary>
     private void Finalise()
     {
+        long first = _manifest.FirstFrameIndex, end = first;
         try
         {
-            _trigger.Thread.Join();
+            Step(null, "waiting for the trigger thread", () => _trigger.Thread.Join());
             if (_options.Timer?.LockMemory ?? true)
             {
                 _memoryLockHeld = false;
                 if (LiveTakes.LeaveMemoryLock() is { } unlockError)
                     RecordFault(null, "Setup", $"munlockall failed, so this process keeps its memory locked in RAM: {unlockError}", null);
             }
-            foreach (var p in _pipelines) p.JoinWriter();
+            end = _loop.FinalEndIndex;
+            Step(null, "waiting for the writers", () => { foreach (var p in _pipelines) p.JoinWriter(); });
+            lock (_rejoinGate) _finalising = true;
             foreach (var p in _pipelines)
             {
-                try { p.Camera.StopAcquisition(); }
-                catch (Exception e) { RecordFault(p.CameraId, "Stream", $"stopping acquisition failed: {e.Message}", e); }
+                var port = p.Port!;
+                if (!port.IsLost && port.TriggerInFlight)
+                    port.MarkLost(end - 1, CameraLossCause.UnacknowledgedAtEnd, null);
+                if (port.IsLost)
+                {
+                    if (port.Rejoining is { } reopened)
+                        Step(p.CameraId, "stopping the camera reopened as the take ended", () => { reopened.StopAcquisition(); reopened.Dispose(); });
+                    continue;
+                }
+                Step(p.CameraId, "stopping acquisition", () => port.Camera.StopAcquisition(), "Stream");
             }
-            long first = _manifest.FirstFrameIndex, end = _loop.FinalEndIndex;
+            foreach (var r in _recoveries) r.Stop();
             ReleaseReserve();
             bool diskFull;
             lock (_gate) diskFull = _diskFullFault is not null;
             long extras = 0, writeFailed = 0;
+            long slots = end - first;
             foreach (var p in _pipelines)
             {
-                extras += p.Complete(end - first, quietExtras: diskFull);
+                Step(p.CameraId, "closing the frames table and video", () => extras += p.Complete(slots, quietExtras: diskFull));
                 writeFailed += p.Counts.WriteFailed;
             }
             if (diskFull)
@@ -449,28 +514,43 @@ public sealed class CaptureSession : IRunningTake
                         ? string.Create(ci, $" In all, {writeFailed} frame(s) were not written and {extras} frame(s) that arrived after the stop matched no slot.")
                         : string.Create(ci, $" In all, {writeFailed} frame(s) were not written.");
             }
-            FitClockModels();
+            Step(null, "recording the counts", () =>
+            {
+                lock (_gate)
+                {
+                    _manifest.EndFrameIndex = end;
+                    for (int i = 0; i < _pipelines.Length; i++)
+                    {
+                        _manifest.Cameras[i].Counts = _pipelines[i].Counts;
+                        _manifest.Cameras[i].WarmUpFrames = _pipelines[i].WarmUpFrames;
+                    }
+                    _manifest.TriggerThread = _trigger.Report ?? new TriggerThreadReport();
+                    _manifest.TriggerThread.ReadyNs = _loop.ReadyNs;
+                    _wakeErrors.Fill(_manifest.TriggerThread);
+                }
+            });
+            Step(null, "latching the camera clocks after the take", FitClockModels);
+            // Late slots are faults to report, not faults that end the take: they are accounted for (TriggerLate) and
+            // the take went on, so they leave the state Completed or Stopped.
+            int lateFrom, lateTo;
+            lock (_gate) lateFrom = _manifest.Faults.Count;
+            Step(null, "summarising late slots", () => RecordLateSlots(first, end));
+            lock (_gate) lateTo = _manifest.Faults.Count;
+            WaitForReleases();
+            foreach (var p in _pipelines)
+            {
+                if (p.Port!.IsLost)
+                    continue; // its recovery thread releases it
+                var camera = p.Port.Camera;
+                Step(p.CameraId, "closing the camera", camera.Dispose, "Camera");
+            }
             lock (_gate)
             {
-                _manifest.EndFrameIndex = end;
-                for (int i = 0; i < _pipelines.Length; i++)
-                {
-                    _manifest.Cameras[i].Counts = _pipelines[i].Counts;
-                    _manifest.Cameras[i].WarmUpFrames = _pipelines[i].WarmUpFrames;
-                }
-                _manifest.TriggerThread = _trigger.Report ?? new TriggerThreadReport();
-                _manifest.TriggerThread.ReadyNs = _loop.ReadyNs;
-                _wakeErrors.Fill(_manifest.TriggerThread);
-                bool faulted = _manifest.Faults.Any(f => f.Source is "Writer" or "Encoder" or "Trigger");
-                // Late slots are faults to report, not faults that end the take: they are accounted for (TriggerLate) and
-                // the take went on, so they leave the state Completed or Stopped.
-                RecordLateSlots(first, end);
-                _manifest.EndedNs = SharedTimeline.NowNs();
-                if (_stoppedEarly || end < _options.Schedule.EndIndex)
+                bool faulted = _manifest.Faults.Where((_, i) => i < lateFrom || i >= lateTo).Any(f => f.Source is "Writer" or "Encoder" or "Trigger");
+                bool stopped = _stoppedEarly || end < _options.Schedule.EndIndex;
+                if (stopped)
                     _manifest.StopReason = _stopReason ?? "stop requested";
-                _manifest.State = faulted
-                    ? TakeState.Faulted
-                    : _stoppedEarly || end < _options.Schedule.EndIndex ? TakeState.Stopped : TakeState.Completed;
+                _manifest.State = faulted ? TakeState.Faulted : stopped ? TakeState.Stopped : TakeState.Completed;
             }
         }
         catch (Exception e)
@@ -480,6 +560,13 @@ public sealed class CaptureSession : IRunningTake
         }
         finally
         {
+            lock (_gate)
+            {
+                // Always filled in, whatever failed above.
+                _manifest.EndFrameIndex = Math.Max(end, first);
+                _manifest.TriggerThread ??= new TriggerThreadReport { ReadyNs = _loop.ReadyNs };
+                _manifest.EndedNs = SharedTimeline.NowNs();
+            }
             ReleaseReserve(); // normally done already; after a failure above it may not be
             try
             {
@@ -505,11 +592,6 @@ public sealed class CaptureSession : IRunningTake
                 _finalManifestError = e as TakeFolderException ?? new TakeFolderException(Path.Combine(TakePath, TakeFolder.ManifestFileName),
                     $"cannot write the final take manifest '{Path.Combine(TakePath, TakeFolder.ManifestFileName)}': {e.Message}", e);
                 System.Diagnostics.Trace.TraceError($"PsCamSync: writing the final take.json of {TakePath} failed: {e}");
-            }
-            foreach (var p in _pipelines)
-            {
-                try { p.Camera.Dispose(); }
-                catch (Exception e) { System.Diagnostics.Trace.TraceError($"PsCamSync: disposing camera {p.CameraId}: {e}"); }
             }
             if (_memoryLockHeld)
                 LiveTakes.LeaveMemoryLock(); // finalising failed before the trigger thread was joined
@@ -562,24 +644,56 @@ public sealed class CaptureSession : IRunningTake
         }
     }
 
-    /// <summary>Latches every camera again now the take is over and fits each clock model over the whole take span.</summary>
+    /// <summary>Runs one step of finalising; a failure becomes a fault (<paramref name="source"/>, default Writer) and the next step runs.</summary>
+    private void Step(string? camera, string what, Action step, string source = "Writer")
+    {
+        try
+        {
+            step();
+        }
+        catch (Exception e)
+        {
+            RecordFault(camera, source, $"finalising the take: {what} failed: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Waits up to <see cref="ReleaseWaitNs"/> for lost cameras' connections to be released; reports the rest.</summary>
+    private void WaitForReleases()
+    {
+        long deadline = SharedTimeline.NowNs() + ReleaseWaitNs;
+        while (_recoveries.Any(r => r.Releasing) && SharedTimeline.NowNs() < deadline)
+            Thread.Sleep(10);
+        for (int i = 0; i < _recoveries.Length; i++)
+            if (_recoveries[i].Releasing)
+                RecordFault(_pipelines[i].CameraId, "Camera",
+                    $"camera '{_pipelines[i].CameraId}' stopped answering and its connection was still being released when the take ended (a trigger call, or the backend giving up the connection, waits for the backend's timeouts); the release goes on in the background and costs the take nothing.", null);
+    }
+
+    /// <summary>
+    /// Latches every camera that still answers again now the take is over and fits each clock model over the whole take
+    /// span. Lost cameras are left out (a latch would wait for their timeouts); they keep the model from before the take.
+    /// </summary>
     private void FitClockModels()
     {
         if (_clockStart is null)
             return;
-        var cameras = _pipelines.Select(p => p.Camera).ToList();
+        var answering = Enumerable.Range(0, _pipelines.Length).Where(i => !_pipelines[i].Port!.IsLost).ToList();
+        if (answering.Count == 0)
+            return;
+        var cameras = answering.Select(i => _pipelines[i].Port!.Camera).ToList();
         var after = TimestampDeltaMeter.Measure(Environment.MachineName, cameras, TakeClockModels.Options(_options.ClockModelSamples));
         lock (_gate)
         {
-            for (int i = 0; i < cameras.Count; i++)
+            for (int k = 0; k < answering.Count; k++)
             {
+                int i = answering[k];
                 var start = _clockStart[i];
                 if (start.Model is null)
                     continue;
-                var end = after[i].Model is null ? null : after[i];
+                var end = after[k].Model is null ? null : after[k];
                 var model = TakeClockModels.Fit(end is null ? start.SampleList : [.. start.SampleList, .. end.SampleList]);
                 _manifest.Cameras[i].ClockModel = model;
-                _manifest.Cameras[i].ClockModelNote = TakeClockModels.Note(start, after[i], model);
+                _manifest.Cameras[i].ClockModelNote = TakeClockModels.Note(start, after[k], model);
             }
         }
     }

@@ -3,12 +3,27 @@ using PsCamSync.Core.Takes;
 
 namespace PsCamSync.Core.Capture;
 
-/// <summary>What the trigger thread tells a camera's writer about one schedule slot.</summary>
+/// <summary>What a camera's notice carries (see <see cref="TriggerNotice"/>).</summary>
+internal enum TriggerNoticeKind
+{
+    /// <summary>A schedule slot: triggered (TriggerNs set) or skipped as late (<see cref="TriggerNotice.Late"/>).</summary>
+    Slot,
+    /// <summary>A slot not triggered because the camera was lost (out of the trigger set).</summary>
+    CameraLost,
+    /// <summary>Not a slot: the trigger of slot FrameIndex, announced earlier, was acknowledged at AcknowledgedNs.</summary>
+    Acknowledgement,
+}
+
+/// <summary>What the trigger path tells a camera's writer about one schedule slot, or about its acknowledgement.</summary>
 /// <param name="FrameIndex">Schedule index n.</param>
 /// <param name="ScheduledNs">Tn, shared timeline.</param>
-/// <param name="TriggerNs">When the trigger was issued (read just before the call), shared timeline; 0 when skipped.</param>
-/// <param name="Late">True when the slot was skipped because the trigger thread woke too late.</param>
-public readonly record struct TriggerNotice(long FrameIndex, long ScheduledNs, long TriggerNs, bool Late);
+/// <param name="TriggerNs">When the trigger was sent (read just before the call), shared timeline; 0 when skipped.</param>
+/// <param name="Late">True when the slot was skipped because its trigger could not be sent within the late tolerance.</param>
+/// <param name="AcknowledgedNs">When the camera acknowledged the trigger, shared timeline; 0 while unknown (an
+/// <see cref="TriggerNoticeKind.Acknowledgement"/> follows). Triggers that cannot block count as acknowledged when sent.</param>
+/// <param name="Kind">Slot, lost slot or acknowledgement.</param>
+internal readonly record struct TriggerNotice(long FrameIndex, long ScheduledNs, long TriggerNs, bool Late,
+    long AcknowledgedNs = 0, TriggerNoticeKind Kind = TriggerNoticeKind.Slot);
 
 /// <summary>
 /// The writer's view of the slots in flight for one camera, oldest first: a pre-allocated circular array.
@@ -19,7 +34,7 @@ internal sealed class SlotWindow
 {
     private struct Slot
     {
-        public long FrameIndex, ScheduledNs, TriggerNs, DeviceTimestampNs, HostReceiveNs, VideoFrame, ReceivedBytes;
+        public long FrameIndex, ScheduledNs, TriggerNs, AcknowledgedNs, DeviceTimestampNs, HostReceiveNs, VideoFrame, ReceivedBytes;
         public FrameStatus Status;
         public bool Final;
     }
@@ -33,7 +48,7 @@ internal sealed class SlotWindow
     public int Count => (int)(_tail - _head);
     public bool IsFull => Count == _slots.Length;
 
-    /// <summary>Appends the slot of a trigger notice (late slots are final at once).</summary>
+    /// <summary>Appends the slot of a trigger notice (late and lost slots are final at once).</summary>
     public void Add(in TriggerNotice notice)
     {
         ref var s = ref _slots[_tail % _slots.Length];
@@ -41,13 +56,44 @@ internal sealed class SlotWindow
         s.FrameIndex = notice.FrameIndex;
         s.ScheduledNs = notice.ScheduledNs;
         s.TriggerNs = notice.TriggerNs;
+        s.AcknowledgedNs = notice.AcknowledgedNs;
         s.VideoFrame = -1;
-        if (notice.Late)
+        if (notice.Kind == TriggerNoticeKind.CameraLost)
+        {
+            s.Status = FrameStatus.CameraLost;
+            s.TriggerNs = 0;
+            s.Final = true;
+        }
+        else if (notice.Late)
         {
             s.Status = FrameStatus.TriggerLate;
             s.Final = true;
         }
         _tail++;
+    }
+
+    /// <summary>Records when the trigger of slot <paramref name="frameIndex"/> was acknowledged (ignored once the slot has left the window).</summary>
+    public void Acknowledge(long frameIndex, long acknowledgedNs)
+    {
+        if (Count == 0) return;
+        long pos = _head + (frameIndex - _slots[_head % _slots.Length].FrameIndex);
+        if (pos < _head || pos >= _tail) return;
+        ref var s = ref _slots[pos % _slots.Length];
+        if (s.FrameIndex == frameIndex)
+            s.AcknowledgedNs = acknowledgedNs;
+    }
+
+    /// <summary>
+    /// True when the trigger of the slot at <paramref name="pos"/> cannot be shown to have reached the camera within
+    /// <paramref name="toleranceNs"/> after Tn: the frame arrived later than that and the trigger's acknowledgement is
+    /// later too, or not known yet. Such a frame is never recorded Captured (it is TriggerLate, without pixels).
+    /// </summary>
+    public bool TriggeredLate(long pos, long hostReceiveNs, long toleranceNs)
+    {
+        ref var s = ref _slots[pos % _slots.Length];
+        long limit = s.ScheduledNs + toleranceNs;
+        if (hostReceiveNs <= limit) return false; // the trigger took effect before its frame arrived
+        return s.AcknowledgedNs == 0 || s.AcknowledgedNs > limit;
     }
 
     /// <summary>

@@ -5,9 +5,10 @@ namespace PsCamSync.Core.Capture;
 
 /// <summary>
 /// The trigger thread's body: for each index n it sleeps until <c>Tn</c> (mapped onto CLOCK_MONOTONIC by
-/// <see cref="DeadlineTimer"/>), then triggers every camera and posts one notice per camera. It never waits on
-/// readout, encoding or disk. A wake-up later than the tolerance skips the slot as late instead of firing it
-/// late, so triggers are never bunched.
+/// <see cref="DeadlineTimer"/>), then fires the slot through every camera's <see cref="TriggerPort"/>, which triggers
+/// the camera or hands the trigger to the camera's sender thread and accounts for the slot. It never waits on a camera,
+/// readout, encoding or disk. A wake-up later than the tolerance skips the slot as late instead of firing it late,
+/// so triggers are never bunched; so does a camera reached later than the tolerance.
 /// </summary>
 internal sealed class TriggerLoop
 {
@@ -83,6 +84,7 @@ internal sealed class TriggerLoop
                     System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(m.MethodHandle);
         }
         Prepare(typeof(CameraPipeline), nameof(CameraPipeline.Post));
+        Prepare(typeof(TriggerPort), nameof(TriggerPort.Fire));
         Prepare(typeof(WakeErrorStatistics), nameof(WakeErrorStatistics.Record));
         Prepare(typeof(SharedTimeline), nameof(SharedTimeline.NowNs));
         Prepare(typeof(FrameSchedule), nameof(FrameSchedule.TimeOf));
@@ -149,20 +151,7 @@ internal sealed class TriggerLoop
                 if (late)
                     (due < ready ? DueBeforeReady : WokeLate).Add(n);
                 foreach (var p in _pipelines)
-                {
-                    long issued = late ? 0 : SharedTimeline.NowNs();
-                    // The notice goes first: the frame cannot reach the writer before its slot does.
-                    p.Post(new TriggerNotice(n, due, issued, late));
-                    if (late) continue;
-                    try
-                    {
-                        p.Camera.Trigger(n);
-                    }
-                    catch (Exception e)
-                    {
-                        _fault(p.CameraId, "Trigger", $"trigger {n} failed: {e.Message}", e);
-                    }
-                }
+                    p.Port!.Fire(n, due, late);
                 Volatile.Write(ref _next, n + 1);
             }
         }
@@ -174,7 +163,10 @@ internal sealed class TriggerLoop
         finally
         {
             foreach (var p in _pipelines)
-                p.CompleteTriggers();
+            {
+                try { p.Port!.Complete(); }
+                catch (Exception e) { _fault(p.CameraId, "Trigger", $"ending the camera's trigger path failed: {e.Message}", e); p.CompleteTriggers(); }
+            }
         }
     }
 }

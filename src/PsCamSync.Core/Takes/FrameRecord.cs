@@ -44,6 +44,9 @@ public sealed class FrameCounts
     /// <summary>Frames that arrived but whose pixels could not be written (disk full, I/O error, encoder gone).</summary>
     public long WriteFailed { get; set; }
 
+    /// <summary>Slots not triggered because the camera had stopped answering and was out of the trigger set.</summary>
+    public long CameraLost { get; set; }
+
     /// <summary>Adds one slot with <paramref name="status"/>.</summary>
     public void Add(FrameStatus status)
     {
@@ -55,10 +58,11 @@ public sealed class FrameCounts
             case FrameStatus.Incomplete: Incomplete++; break;
             case FrameStatus.Dropped: Dropped++; break;
             case FrameStatus.WriteFailed: WriteFailed++; break;
+            case FrameStatus.CameraLost: CameraLost++; break;
             default: throw new ArgumentOutOfRangeException(nameof(status), status, "unknown frame status");
         }
     }
 
     /// <summary>Sum of every bucket; equals <see cref="Expected"/> once a take is finalised.</summary>
-    public long Accounted => Captured + TriggerMissed + TriggerLate + Incomplete + Dropped + WriteFailed;
+    public long Accounted => Captured + TriggerMissed + TriggerLate + Incomplete + Dropped + WriteFailed + CameraLost;
 }

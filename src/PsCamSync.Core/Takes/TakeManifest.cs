@@ -119,7 +119,7 @@ public sealed class TakeFault
     public long TimeNs { get; set; }
     /// <summary>Camera id, or null for the take as a whole.</summary>
     public string? Camera { get; set; }
-    /// <summary>Where it happened: <c>Trigger</c>, <c>Stream</c>, <c>Writer</c>, <c>Encoder</c>, <c>Setup</c>.</summary>
+    /// <summary>Where it happened: <c>Trigger</c>, <c>Stream</c>, <c>Writer</c>, <c>Encoder</c>, <c>Setup</c>, <c>Camera</c> (a camera lost, released or rejoining: see <c>CameraLossRule</c>).</summary>
     public string Source { get; set; } = "";
     /// <summary>What happened.</summary>
     public string Message { get; set; } = "";

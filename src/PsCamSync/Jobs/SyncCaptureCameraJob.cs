@@ -53,7 +53,7 @@ public sealed class SyncCaptureCameraJob : Job
         foreach (var fault in faults)
             Error.Add(fault);
         _status = Counts is { } c
-            ? $"{c.Captured} of {c.Expected} frames captured, {c.TriggerMissed + c.TriggerLate + c.Dropped} lost, {c.Incomplete} incomplete"
+            ? $"{c.Captured} of {c.Expected} frames captured, {c.TriggerMissed + c.TriggerLate + c.Dropped + c.CameraLost} lost, {c.Incomplete} incomplete" + (c.CameraLost > 0 ? $" ({c.CameraLost} while the camera was not answering)" : "")
             : "No frame counts recorded";
         SetJobState(faults.Count > 0 ? JobState.Failed : takeState);
     }

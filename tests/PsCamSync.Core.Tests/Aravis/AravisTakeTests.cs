@@ -5,6 +5,7 @@ using PsCamSync.Core.Capture;
 using PsCamSync.Core.Takes;
 using PsCamSync.Core.Tests.Capture;
 using PsCamSync.Core.Tests.Support;
+using PsCamSync.Core.Timing;
 using Xunit.Abstractions;
 
 namespace PsCamSync.Core.Tests.Aravis;
@@ -68,7 +69,11 @@ public sealed class AravisTakeTests
         {
             var backend = new AravisBackend();
             var cameras = fakes.Cameras.Select(c => (ICamera)backend.Open(c.Address)).ToList();
-            var schedule = SimulatedTakeTests.ScheduleSoon(12.5, 8, leadSeconds: 1.0);
+            // The emulator looks at its trigger register on 40 ms boundaries of CLOCK_REALTIME. A schedule on those
+            // boundaries would make each frame race the emulator's look (a trigger 100 µs after it waits 40 ms), so the
+            // grid is put half-way between them: every trigger of a slot then fills on the same boundary, 20 ms later.
+            var aligned = SimulatedTakeTests.ScheduleSoon(12.5, 8, leadSeconds: 1.0);
+            var schedule = FrameSchedule.FromRateAndDuration(aligned.StartNs + AravisCamera.EmulatorTriggerPollNs / 2, 12.5, FrameSchedule.NanosFromSeconds(8));
             using var session = CaptureSession.Start(cameras, new CaptureOptions { Schedule = schedule, Path = dir.Combine("take") });
             manifest = SimulatedTakeTests.Run(session, timeoutSeconds: 60);
             takePath = session.TakePath;

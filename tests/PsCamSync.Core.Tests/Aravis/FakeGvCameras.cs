@@ -39,6 +39,7 @@ public sealed class FakeGvCameras : IDisposable
 
     private readonly List<(FakeGvCamera Camera, Process Process, StringBuilder Output)> _running = new();
     private readonly NetworkNamespace _namespace;
+    private readonly double _lostPacketsPerThousand;
 
     /// <param name="count">Emulators to start (1-200).</param>
     /// <param name="readyTimeoutSeconds">How long to wait for all of them to answer discovery.</param>
@@ -47,24 +48,14 @@ public sealed class FakeGvCameras : IDisposable
     {
         if (count is < 1 or > 200)
             throw new ArgumentOutOfRangeException(nameof(count));
+        _lostPacketsPerThousand = lostPacketsPerThousand;
         var addresses = Enumerable.Range(1, count).Select(k => $"127.0.0.{k}").ToList();
         _namespace = new NetworkNamespace(addresses);
         try
         {
             for (var k = 0; k < count; k++)
-            {
-                var serial = $"PSCS{k + 1:D2}";
-                var output = new StringBuilder();
-                var process = lostPacketsPerThousand > 0
-                    ? _namespace.Start(Program, "-i", addresses[k], "-s", serial, "-r", lostPacketsPerThousand.ToString(System.Globalization.CultureInfo.InvariantCulture))
-                    : _namespace.Start(Program, "-i", addresses[k], "-s", serial);
-                process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
-                process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
-                process.BeginOutputReadLine();
-                process.BeginErrorReadLine();
-                _running.Add((new FakeGvCamera(addresses[k], serial, process.Id), process, output));
-            }
-            _namespace.Run(() => WaitUntilAnswering(readyTimeoutSeconds));
+                _running.Add(StartOne(addresses[k], $"PSCS{k + 1:D2}"));
+            _namespace.Run(() => WaitUntilAnswering(_running, readyTimeoutSeconds));
         }
         catch
         {
@@ -87,17 +78,49 @@ public sealed class FakeGvCameras : IDisposable
         process.WaitForExit(5000);
     }
 
+    /// <summary>
+    /// Starts emulator <paramref name="index"/> again (after <see cref="Kill"/>) with the same serial on the same address,
+    /// as a camera that comes back after a power blip, and waits until it answers discovery. Call it from outside
+    /// <see cref="Run"/> (it starts a process).
+    /// </summary>
+    public void Restart(int index, double readyTimeoutSeconds = 10)
+    {
+        var (camera, old, _) = _running[index];
+        if (!old.HasExited)
+        {
+            old.Kill();
+            old.WaitForExit(5000);
+        }
+        old.Dispose();
+        var started = StartOne(camera.Address, camera.Serial);
+        _running[index] = started;
+        _namespace.Run(() => WaitUntilAnswering(new[] { started }, readyTimeoutSeconds));
+    }
+
+    private (FakeGvCamera Camera, Process Process, StringBuilder Output) StartOne(string address, string serial)
+    {
+        var output = new StringBuilder();
+        var process = _lostPacketsPerThousand > 0
+            ? _namespace.Start(Program, "-i", address, "-s", serial, "-r", _lostPacketsPerThousand.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            : _namespace.Start(Program, "-i", address, "-s", serial);
+        process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return (new FakeGvCamera(address, serial, process.Id), process, output);
+    }
+
     /// <summary>Runs <paramref name="body"/> inside the emulators' network namespace (see <see cref="NetworkNamespace.Run"/>).</summary>
     public void Run(Action body) => _namespace.Run(body);
 
-    private void WaitUntilAnswering(double timeoutSeconds)
+    private static void WaitUntilAnswering(IEnumerable<(FakeGvCamera Camera, Process Process, StringBuilder Output)> cameras, double timeoutSeconds)
     {
         var deadline = Stopwatch.StartNew();
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveTimeout = 100 };
         socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         var discovery = new byte[] { 0x42, 0x01, 0x00, 0x02, 0x00, 0x00, 0xFF, 0xFF }; // DISCOVERY_CMD, ack required
         var answer = new byte[1024];
-        foreach (var (camera, process, output) in _running)
+        foreach (var (camera, process, output) in cameras)
         {
             var endpoint = new IPEndPoint(IPAddress.Parse(camera.Address), GvcpPort);
             while (true)

@@ -257,6 +257,37 @@ public sealed class AravisCamera : ICamera
         StreamCounters = (stream.Delivered, stream.Incomplete, stream.Dropped, stream.Faulted);
     }
 
+    /// <summary>True: TriggerSoftware is an acknowledged GVCP write that waits for the camera (up to Aravis' GVCP timeout
+    /// and retries when the camera is gone), so a capture session sends it from a thread of the camera's own.</summary>
+    public bool TriggerMayBlock => true;
+
+    /// <summary>
+    /// Releases a camera that stopped answering without a GVCP round trip of its own: no AcquisitionStop and no reads.
+    /// The receive thread is stopped and joined (it only waits for buffers, at most <see cref="AravisStream.PopTimeoutUs"/>
+    /// per look), the stream freed and the camera released (<c>g_object_unref</c>; what Aravis does then to give up
+    /// the control channel may take its own timeouts). Call it once no <see cref="Trigger"/> call is running.
+    /// </summary>
+    public void Abandon()
+    {
+        AravisStream? stream;
+        lock (Gate)
+        {
+            stream = _stream;
+            _stream = null;
+        }
+        stream?.StopAndFree();
+        if (stream is not null)
+            StreamCounters = (stream.Delivered, stream.Incomplete, stream.Dropped, stream.Faulted);
+        lock (Gate)
+        {
+            if (_camera == IntPtr.Zero)
+                return;
+            AravisNative.g_object_unref(_camera);
+            _camera = IntPtr.Zero;
+            AravisBackend.OpenCameras.TryRemove(new KeyValuePair<string, AravisCamera>(Id, this));
+        }
+    }
+
     /// <summary>Stops streaming and releases the camera (<c>g_object_unref</c>), which gives up its control channel.</summary>
     public void Dispose()
     {

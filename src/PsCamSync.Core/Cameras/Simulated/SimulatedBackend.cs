@@ -25,6 +25,7 @@ public sealed class SimulatedBackend : ICameraBackend
     public const int MaxCameras = 64;
 
     private readonly Action<int, SimulatedCameraOptions>? _configure;
+    private readonly SimulatedPlug?[] _plugs = new SimulatedPlug?[MaxCameras]; // fault injection per device, created at first open
 
     /// <summary>Creates a backend offering <paramref name="cameraCount"/> cameras.</summary>
     /// <param name="cameraCount">Cameras to offer, 1-64.</param>
@@ -115,13 +116,24 @@ public sealed class SimulatedBackend : ICameraBackend
     public ICamera Open(string idSerialOrAddress) => OpenCamera(idSerialOrAddress);
 
     /// <summary><see cref="Open"/>, typed.</summary>
-    /// <exception cref="CameraNotFoundException">The text is no simulated id or serial.</exception>
+    /// <exception cref="CameraNotFoundException">The text is no simulated id or serial, or the device is unplugged
+    /// (fault injection, <see cref="SimulatedCameraOptions.UnplugAfterTriggers"/>) and not back yet.</exception>
     public SimulatedCamera OpenCamera(string idSerialOrAddress)
     {
         if (!TryParseIndex(idSerialOrAddress, out int k))
             throw new CameraNotFoundException(idSerialOrAddress ?? "",
                 $"no simulated camera '{idSerialOrAddress}': simulated cameras are opened by id sim-0 .. sim-{MaxCameras - 1} or serial SIM000 .. SIM{MaxCameras - 1:D3}.");
-        return new SimulatedCamera(k, OptionsFor(k));
+        var options = OptionsFor(k);
+        SimulatedPlug? plug = null;
+        if (options.UnplugAfterTriggers is not null)
+        {
+            lock (_plugs)
+                plug = _plugs[k] ??= new SimulatedPlug(options);
+            if (!plug.IsUp)
+                throw new CameraNotFoundException(idSerialOrAddress!,
+                    $"simulated camera {IdOf(k)} does not answer: it was unplugged (fault injection: UnplugAfterTriggers) and is not back yet.");
+        }
+        return new SimulatedCamera(k, options, plug);
     }
 
     /// <summary>Parses <c>sim-k</c> or <c>SIMkkk</c> (case-insensitive) to k; false for anything else.</summary>

@@ -15,7 +15,7 @@ public sealed partial class SimulatedCamera
     /// <summary>The feature table (documented on <see cref="Features"/>); PTP and action features are added here as rows.</summary>
     private SimulatedFeatureMap BuildFeatures()
     {
-        var map = new SimulatedFeatureMap(Id, () => _stream is not null, () => _disposed);
+        var map = new SimulatedFeatureMap(Id, () => _stream is not null, () => _disposed, CheckAnswering);
 
         map.Add(F.String("DeviceVendorName", () => VendorName))
            .Add(F.String("DeviceModelName", () => ModelName))

@@ -80,10 +80,15 @@ public sealed partial class SimulatedCamera : ICamera
     private long _deliveryAllocatedBytes;
     private Exception? _unreportedFault;
 
-    internal SimulatedCamera(int index, SimulatedCameraOptions options)
+    private readonly SimulatedPlug? _plug;
+    private readonly int _generation;
+
+    internal SimulatedCamera(int index, SimulatedCameraOptions options, SimulatedPlug? plug = null)
     {
         options.Validate();
         _options = options.Clone();
+        _plug = plug;
+        _generation = plug?.Generation ?? 0;
         Index = index;
         Id = SimulatedBackend.IdOf(index);
         Serial = SimulatedBackend.SerialOf(index);
@@ -115,7 +120,48 @@ public sealed partial class SimulatedCamera : ICamera
     public SimulatedCameraOptions Options => _options.Clone();
 
     /// <inheritdoc/>
-    public CameraInfo Info => new(SimulatedBackend.BackendName, Id, VendorName, ModelName, Serial, "", _width, _height, _pixelFormat);
+    /// <exception cref="CameraException">The camera is unplugged (fault injection), after <see cref="SimulatedCameraOptions.NoAnswerMs"/>.</exception>
+    public CameraInfo Info
+    {
+        get
+        {
+            if (!IsAnswering)
+            {
+                WaitForNoAnswer();
+                throw new CameraException(Id, $"Camera '{Id}': reading Width/Height failed: the camera does not answer (unplugged).");
+            }
+            return new(SimulatedBackend.BackendName, Id, VendorName, ModelName, Serial, "", _width, _height, _pixelFormat);
+        }
+    }
+
+    /// <summary>False once the camera is unplugged (fault injection, <see cref="SimulatedCameraOptions.UnplugAfterTriggers"/>):
+    /// this object then never answers again, even after the device is back (open it again).</summary>
+    public bool IsAnswering => _plug is null || _plug.Answers(_generation);
+
+    /// <summary>
+    /// True when <see cref="Trigger"/> may block: only with fault injection that makes it wait
+    /// (<see cref="SimulatedCameraOptions.NoAnswerMs"/> or <see cref="SimulatedCameraOptions.SlowTriggerFrameIndex"/>);
+    /// otherwise the trigger never blocks and a capture session calls it from its trigger thread.
+    /// </summary>
+    public bool TriggerMayBlock => _options.NoAnswerMs > 0 || _options.SlowTriggerFrameIndex is not null;
+
+    /// <summary>Waits <see cref="SimulatedCameraOptions.NoAnswerMs"/>, as a call to a camera that is gone waits for its timeout.
+    /// (No lambdas here: a closure over a parameter would allocate on every trigger.)</summary>
+    private void WaitForNoAnswer()
+    {
+        if (_options.NoAnswerMs > 0)
+            Thread.Sleep(TimeSpan.FromMilliseconds(_options.NoAnswerMs));
+    }
+
+    /// <summary>Feature access on an unplugged camera fails as a timeout would.</summary>
+    private void CheckAnswering(string feature)
+    {
+        if (!IsAnswering)
+        {
+            WaitForNoAnswer();
+            throw new FeatureException(feature, $"{feature}: {Id} does not answer (unplugged).");
+        }
+    }
 
     /// <summary>
     /// The camera's feature map: SFNC names, case-sensitive. Errors are <see cref="FeatureException"/> naming the
@@ -236,7 +282,18 @@ public sealed partial class SimulatedCamera : ICamera
     }
 
     /// <inheritdoc/>
-    public void Trigger(long frameIndex) => TriggerAt(frameIndex, SharedTimeline.NowNs());
+    /// <exception cref="CameraException">The camera is unplugged (fault injection): after <see cref="SimulatedCameraOptions.NoAnswerMs"/>.</exception>
+    public void Trigger(long frameIndex)
+    {
+        if (_plug is not null && !(frameIndex >= 0 ? _plug.TryTrigger(_generation) : _plug.Answers(_generation)))
+        {
+            WaitForNoAnswer();
+            throw new CameraException(Id, $"Camera '{Id}': the trigger for frame {frameIndex} was not answered (unplugged).");
+        }
+        if (frameIndex == _options.SlowTriggerFrameIndex && _options.SlowTriggerMs > 0)
+            Thread.Sleep(TimeSpan.FromMilliseconds(_options.SlowTriggerMs)); // reaches the sensor late, as after a retry
+        TriggerAt(frameIndex, SharedTimeline.NowNs());
+    }
 
     /// <summary>
     /// The trigger as if it reached the camera at host time <paramref name="hostNs"/> (shared timeline), so tests can
@@ -268,6 +325,27 @@ public sealed partial class SimulatedCamera : ICamera
     /// <inheritdoc/>
     /// <exception cref="CameraException">Called from the delivery thread (inside <see cref="IFrameTarget.Deliver"/>).</exception>
     public void StopAcquisition()
+    {
+        if (_stream is { } unanswered && !IsAnswering)
+        {
+            // As a GigE Vision camera that is gone: AcquisitionStop times out and is reported; the host side stops anyway.
+            WaitForNoAnswer();
+            var fault = new CameraException(Id, $"Camera '{Id}': AcquisitionStop failed: the camera does not answer (unplugged).");
+            try { unanswered.Target.ReportFault(fault.Message, fault); }
+            catch (Exception e) { OnUnreportedFault(e); }
+        }
+        StopLocally();
+    }
+
+    /// <summary>Stops the delivery thread without asking the device anything, closes the camera (see <see cref="ICamera.Abandon"/>).</summary>
+    public void Abandon()
+    {
+        StopLocally();
+        lock (_lock)
+            _disposed = true;
+    }
+
+    private void StopLocally()
     {
         SimulatedStream? stream;
         lock (_lock)

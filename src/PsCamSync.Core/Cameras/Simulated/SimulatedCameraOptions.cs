@@ -91,6 +91,28 @@ public sealed class SimulatedCameraOptions
     /// <summary>grandmasterIdentity the camera reports once it follows a master (default <see cref="DefaultPtpGrandmasterIdentity"/>); set it to the host's grandmaster identity to model a rig in one domain.</summary>
     public ulong PtpGrandmasterIdentity { get; set; } = DefaultPtpGrandmasterIdentity;
 
+    /// <summary>Longest <see cref="NoAnswerMs"/> and <see cref="SlowTriggerMs"/>, ms (60 s).</summary>
+    public const double MaxFaultDelayMs = 60_000;
+
+    /// <summary>
+    /// Fault injection: the device is unplugged after this many triggers for schedule slots (index 0 and up; warm-up
+    /// triggers do not count): that trigger is not answered, nor is anything after it on that connection (triggers,
+    /// features, <see cref="SimulatedCamera.Info"/>, AcquisitionStop), and frames in flight are lost. Null (default):
+    /// never. The state belongs to the device (the backend's index), so it happens once per backend.
+    /// </summary>
+    public long? UnplugAfterTriggers { get; set; }
+    /// <summary>Fault injection: seconds after the unplug when the device answers again and can be opened anew (the
+    /// old camera object stays dead); null (default): never. Needs <see cref="UnplugAfterTriggers"/>.</summary>
+    public double? ReplugAfterSeconds { get; set; }
+    /// <summary>How long a call to an unplugged camera waits before it fails, ms (default 0), 0-<see cref="MaxFaultDelayMs"/>:
+    /// models a GigE Vision GVCP timeout. Above 0 the camera's trigger may block (<see cref="SimulatedCamera.TriggerMayBlock"/>).</summary>
+    public double NoAnswerMs { get; set; }
+    /// <summary>Fault injection: the trigger for this schedule index blocks for <see cref="SlowTriggerMs"/> before it reaches
+    /// the sensor (a lost write packet and its retry); null (default): none.</summary>
+    public long? SlowTriggerFrameIndex { get; set; }
+    /// <summary>How long the trigger of <see cref="SlowTriggerFrameIndex"/> blocks, ms (default 0), 0-<see cref="MaxFaultDelayMs"/>.</summary>
+    public double SlowTriggerMs { get; set; }
+
     /// <summary>A copy of these options.</summary>
     public SimulatedCameraOptions Clone() => (SimulatedCameraOptions)MemberwiseClone();
 
@@ -130,6 +152,16 @@ public sealed class SimulatedCameraOptions
             throw new InvalidCaptureArgumentException(nameof(PtpResidualOffsetNs), $"the residual PTP offset must be within ±{MaxPtpResidualOffsetNs} ns; got {PtpResidualOffsetNs}.");
         if (PtpMasterOffsetNs is < -MaxOffsetNs or > MaxOffsetNs)
             throw new InvalidCaptureArgumentException(nameof(PtpMasterOffsetNs), $"the master's offset must be within ±{MaxOffsetNs} ns; got {PtpMasterOffsetNs}.");
+        if (UnplugAfterTriggers is < 0)
+            throw new InvalidCaptureArgumentException(nameof(UnplugAfterTriggers), $"the triggers before the unplug must be 0 or more, or null for never; got {UnplugAfterTriggers}.");
+        if (ReplugAfterSeconds is double replug && !(replug >= 0 && replug <= MaxPtpPhaseSeconds))
+            throw new InvalidCaptureArgumentException(nameof(ReplugAfterSeconds), $"the replug time must be 0-{MaxPtpPhaseSeconds} s, or null for never; got {replug}.");
+        if (ReplugAfterSeconds is not null && UnplugAfterTriggers is null)
+            throw new InvalidCaptureArgumentException(nameof(ReplugAfterSeconds), "a replug time needs UnplugAfterTriggers: set when the camera is unplugged first.");
+        if (!(NoAnswerMs >= 0 && NoAnswerMs <= MaxFaultDelayMs))
+            throw new InvalidCaptureArgumentException(nameof(NoAnswerMs), $"the no-answer time must be 0-{MaxFaultDelayMs} ms; got {NoAnswerMs}.");
+        if (!(SlowTriggerMs >= 0 && SlowTriggerMs <= MaxFaultDelayMs))
+            throw new InvalidCaptureArgumentException(nameof(SlowTriggerMs), $"the slow trigger time must be 0-{MaxFaultDelayMs} ms; got {SlowTriggerMs}.");
         if (PtpGrandmasterIdentity is 0 or ulong.MaxValue)
             throw new InvalidCaptureArgumentException(nameof(PtpGrandmasterIdentity), "the grandmaster identity must be an EUI-64 other than all zeros or all ones.");
     }

@@ -19,12 +19,15 @@ internal sealed class SimulatedFeatureMap : IFeatureMap
     /// <param name="deviceId">The camera id, for messages.</param>
     /// <param name="isStreaming">True while the stream is open (TLParamsLocked = 1).</param>
     /// <param name="isClosed">True once the camera is disposed: every access then fails.</param>
-    public SimulatedFeatureMap(string deviceId, Func<bool> isStreaming, Func<bool> isClosed)
+    public SimulatedFeatureMap(string deviceId, Func<bool> isStreaming, Func<bool> isClosed, Action<string>? checkAnswering = null)
     {
         _deviceId = deviceId;
         _isStreaming = isStreaming;
         _isClosed = isClosed;
+        _checkAnswering = checkAnswering;
     }
+
+    private readonly Action<string>? _checkAnswering; // throws when the device does not answer (fault injection)
 
     /// <summary>Adds a feature (or replaces one of the same name).</summary>
     public SimulatedFeatureMap Add(SimulatedFeature feature)
@@ -42,6 +45,7 @@ internal sealed class SimulatedFeatureMap : IFeatureMap
         ArgumentNullException.ThrowIfNull(name);
         if (_isClosed())
             throw new FeatureException(name, $"{name}: {_deviceId} is closed; open it again with the Simulated backend.");
+        _checkAnswering?.Invoke(name);
         return _features.TryGetValue(name, out var f)
             ? f
             : throw new FeatureException(name, $"{name}: {_deviceId} has no feature '{name}' (names are case-sensitive SFNC names); see ListFeatures() for those it has.");

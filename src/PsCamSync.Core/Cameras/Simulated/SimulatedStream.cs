@@ -174,8 +174,13 @@ internal sealed class SimulatedStream
         }
     }
 
+    /// <summary>The frame target (for faults reported by the camera).</summary>
+    public IFrameTarget Target => _target;
+
     private void DeliverOne(in PendingExposure exposure)
     {
+        if (!_camera.IsAnswering)
+            return; // unplugged (fault injection): the frame is lost in the cable
         long receivedNs = SharedTimeline.NowNs();
         bool dropped = false;
         try
