@@ -42,9 +42,19 @@ internal static class CoreErrors
     };
 
     /// <summary>An error record for <paramref name="e"/> with the call site's <paramref name="errorId"/>.</summary>
+    /// <remarks>When a failed start could not clean up after itself (<see cref="Core.Capture.CaptureSession.CleanupFailuresKey"/>),
+    /// the record's ErrorDetails say what was left.</remarks>
     public static ErrorRecord Record(PsCamSyncException e, string errorId, object? target = null,
-        ErrorCategory takeFolderCategory = ErrorCategory.ReadError) =>
-        new(e, errorId, Category(e, takeFolderCategory), Target(e, target));
+        ErrorCategory takeFolderCategory = ErrorCategory.ReadError)
+    {
+        var record = new ErrorRecord(e, errorId, Category(e, takeFolderCategory), Target(e, target));
+        if (e.Data[Core.Capture.CaptureSession.CleanupFailuresKey] is string cleanup)
+            record.ErrorDetails = new ErrorDetails($"{e.Message} Cleaning up after it also failed: {cleanup}")
+            {
+                RecommendedAction = "Remove what is named above by hand before using the same -Path again.",
+            };
+        return record;
+    }
 
     /// <summary>
     /// An error record for a fault recorded in a take: writer and encoder faults are WriteError, trigger, stream and

@@ -173,25 +173,48 @@ public sealed class CaptureSession : IRunningTake
         {
             return StartCore(trigger, cameras, options, started, pipelines, created, startedNs);
         }
-        catch
+        catch (Exception failure)
         {
+            // Cleaning up must not replace the reason the start failed: what fails here goes with that exception
+            // (Data[CleanupFailuresKey], which the cmdlets show) and to the trace.
+            var cleanup = new List<string>();
+            void Clean(string what, Action action)
+            {
+                try { action(); }
+                catch (Exception e)
+                {
+                    cleanup.Add($"{what}: {e.Message}");
+                    System.Diagnostics.Trace.TraceError($"PsCamSync: {what} after a failed start: {e}");
+                }
+            }
             trigger.Abandon();
             if (timer.LockMemory)
             {
                 trigger.Thread.Join(); // its mlockall must be done before the lock can be given back
                 if (LiveTakes.LeaveMemoryLock() is { } error)
-                    System.Diagnostics.Trace.TraceError($"PsCamSync: munlockall after a failed start: {error}");
+                    cleanup.Add($"munlockall: {error}");
             }
-            foreach (var c in started)
-                try { c.StopAcquisition(); } catch (Exception e) { System.Diagnostics.Trace.TraceError($"PsCamSync: stopping {c.Info.Id} after a failed start: {e}"); }
+            for (int i = 0; i < started.Count; i++)
+            {
+                var camera = started[i];
+                Clean($"stopping camera '{pipelines[i].CameraId}'", camera.StopAcquisition);
+            }
             foreach (var p in pipelines)
-                p.Complete(0);
+                Clean($"closing the files of camera '{p.CameraId}'", () => p.Complete(0));
             foreach (var c in cameras)
-                c.Dispose();
-            created.Remove();
+                Clean("closing a camera", c.Dispose);
+            cleanup.AddRange(created.Remove());
+            if (cleanup.Count > 0)
+                failure.Data[CleanupFailuresKey] = string.Join("; ", cleanup);
             throw;
         }
     }
+
+    /// <summary>
+    /// Key in <see cref="Exception.Data"/> of an exception thrown by <see cref="Start"/>: what also failed while the failed
+    /// start was cleaned up (a string; absent when the clean-up succeeded).
+    /// </summary>
+    public const string CleanupFailuresKey = "PsCamSync.CleanupFailures";
 
     /// <summary>
     /// What must hold before a take allocates or locks anything: no camera recording in another live take of this
@@ -229,23 +252,28 @@ public sealed class CaptureSession : IRunningTake
         /// <summary>Notes a file before it is created (so a half-made one is removed too).</summary>
         public void Add(string file) => _files.Add(file);
 
-        public void Remove()
+        /// <summary>Removes what was created; returns what could not be removed (also traced).</summary>
+        public List<string> Remove()
         {
+            var failures = new List<string>();
             if (Folder is null)
-                return;
+                return failures;
             for (int i = _files.Count - 1; i >= 0; i--)
             {
                 try { File.Delete(_files[i]); }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
+                    failures.Add($"removing '{_files[i]}': {e.Message}");
                     System.Diagnostics.Trace.TraceError($"PsCamSync: removing '{_files[i]}' after a failed start: {e.Message}");
                 }
             }
             try { Directory.Delete(Folder, recursive: false); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
+                failures.Add($"removing the take folder '{Folder}': {e.Message}");
                 System.Diagnostics.Trace.TraceError($"PsCamSync: removing the take folder '{Folder}' after a failed start: {e.Message}");
             }
+            return failures;
         }
     }
 

@@ -278,20 +278,19 @@ public sealed class AravisCamera : ICamera
         stream?.StopAndFree();
         if (stream is not null)
             StreamCounters = (stream.Delivered, stream.Incomplete, stream.Dropped, stream.Faulted);
-        lock (Gate)
-        {
-            if (_camera == IntPtr.Zero)
-                return;
-            AravisNative.g_object_unref(_camera);
-            _camera = IntPtr.Zero;
-            AravisBackend.OpenCameras.TryRemove(new KeyValuePair<string, AravisCamera>(Id, this));
-        }
+        Release();
     }
 
     /// <summary>Stops streaming and releases the camera (<c>g_object_unref</c>), which gives up its control channel.</summary>
     public void Dispose()
     {
         StopAcquisition();
+        Release();
+    }
+
+    /// <summary>Releases the ArvCamera (<c>g_object_unref</c>, which gives up the control channel) once; later calls do nothing.</summary>
+    private void Release()
+    {
         lock (Gate)
         {
             if (_camera == IntPtr.Zero)
