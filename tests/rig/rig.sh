@@ -506,10 +506,34 @@ cmd_up() {
 
 # --- run, with -----------------------------------------------------------------------------------------
 
+# The cgroup file systems of this mount namespace, one "TYPE MOUNTPOINT SUPER-OPTIONS" line each: `ip netns exec`
+# mounts a fresh sysfs over /sys, which hides them, so the controller mounts them again (remount_cgroups).
+cgroup_mounts() {
+  awk '{ t = ""; for (i = 7; i <= NF; i++) if ($i == "-") { t = $(i + 1); o = $(i + 3); break }
+         if (t == "cgroup" || t == "cgroup2") print t, $5, o }' /proc/self/mountinfo
+}
+
+# Internal: mounts the hierarchies listed in RIG_CGROUP_MOUNTS (from cgroup_mounts, outside) again under the controller's
+# /sys/fs/cgroup, so that what reads a process's cgroup (the module's memory check, the memory-cgroup test) sees the
+# host's. The mounts live in the controller's private mount namespace and end with it.
+remount_cgroups() {
+  [ -n "${RIG_CGROUP_MOUNTS:-}" ] || return 0
+  local type mp opts
+  if ! grep -q ' /sys/fs/cgroup ' <<<"$RIG_CGROUP_MOUNTS"; then
+    mount -t tmpfs -o mode=0755,size=64k rig-cgroup /sys/fs/cgroup || die "cannot mount a tmpfs on /sys/fs/cgroup"
+  fi
+  while read -r type mp opts; do
+    [ -n "$type" ] || continue
+    mkdir -p "$mp" || die "cannot make the cgroup mount point $mp"
+    mount -t "$type" -o "${opts#rw,}" "$type" "$mp" || die "cannot mount the $type hierarchy ($opts) on $mp again"
+  done < <(grep ' /sys/fs/cgroup ' <<<"$RIG_CGROUP_MOUNTS" || true; grep -v ' /sys/fs/cgroup ' <<<"$RIG_CGROUP_MOUNTS" || true)
+}
+
 # Internal: inside the controller's network namespace and a fresh private mount namespace.
 cmd__controller() {
   mount --bind "$STATE/hosts.txt" /etc/hosts
   mount --bind "$STATE/ssh_config" /etc/ssh/ssh_config
+  remount_cgroups
   export PSCAMSYNC_RIG=$STATE PSCAMSYNC_RIG_SCRIPT=$SCRIPT PSCAMSYNC_RIG_DOMAIN=$RIG_DOMAIN
   export PSCAMSYNC_RIG_HOSTS="${HOSTS[*]}"
   exec "$@"
@@ -521,6 +545,8 @@ cmd_run() {
   [ "${1:-}" = -- ] && shift
   [ $# -gt 0 ] || die "usage: rig.sh run STATE -- CMD [ARGS...]"
   load_env
+  RIG_CGROUP_MOUNTS=$(cgroup_mounts)
+  export RIG_CGROUP_MOUNTS
   exec ip netns exec "$RIG_CTL_NS" unshare --mount --propagation private -- \
     "$BASH" "$SCRIPT" _controller "$STATE" "$@"
 }
