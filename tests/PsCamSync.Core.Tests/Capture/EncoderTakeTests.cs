@@ -6,6 +6,7 @@ using PsCamSync.Core.Tests.Support;
 namespace PsCamSync.Core.Tests.Capture;
 
 /// <summary>Takes through the ffmpeg encoder path, and faults in the writer: nothing captured before a fault is lost.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")] // its fake encoders are shell scripts made executable with chmod
 [Collection("Takes")]
 public class EncoderTakeTests
 {

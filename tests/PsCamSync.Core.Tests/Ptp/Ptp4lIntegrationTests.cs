@@ -181,7 +181,7 @@ public class Ptp4lIntegrationTests
         var e = Assert.Throws<PtpManagementErrorException>(() => c.GetPortDataSet(9));
         Assert.Equal(ManagementErrorId.WrongValue, e.ErrorId);
         Assert.Contains("WRONG_VALUE", e.Message);
-        Assert.Equal(1, c.GetPortDataSets().Count);
+        Assert.Single(c.GetPortDataSets());
     }
 
     [RequiresFact("ptp4l", "pmc", "ip", "root")]

@@ -19,6 +19,7 @@ internal sealed class SimulatedFeatureMap : IFeatureMap
     /// <param name="deviceId">The camera id, for messages.</param>
     /// <param name="isStreaming">True while the stream is open (TLParamsLocked = 1).</param>
     /// <param name="isClosed">True once the camera is disposed: every access then fails.</param>
+    /// <param name="checkAnswering">Fault injection: called with the feature name before every access; throws a FeatureException (after the simulated no-answer wait) while the device does not answer. Null: always answers.</param>
     public SimulatedFeatureMap(string deviceId, Func<bool> isStreaming, Func<bool> isClosed, Action<string>? checkAnswering = null)
     {
         _deviceId = deviceId;
