@@ -233,9 +233,14 @@ public sealed class CaptureSession : IRunningTake
         var frameBytes = cameras.Select(c => c.FrameBytes).ToArray();
         var room = MemoryBudget.Read();
         if (options.BufferMemoryBytes is long given)
+        {
+            // The rings never exceed a given budget, so checking the budget covers them; DepthFor still names a budget too small.
             MemoryBudget.CheckRings(given, given: true, room);
-        int depth = FrameRing.DepthFor(frameBytes, options.BufferMemoryBytes, options.BufferSeconds, options.Schedule.FrameRateHz);
-        MemoryBudget.CheckRings(depth * frameBytes.Sum(b => (long)b), given: options.BufferMemoryBytes is not null, room);
+            FrameRing.DepthFor(frameBytes, given, options.BufferSeconds, options.Schedule.FrameRateHz);
+            return;
+        }
+        int depth = FrameRing.DepthFor(frameBytes, null, options.BufferSeconds, options.Schedule.FrameRateHz);
+        MemoryBudget.CheckRings(depth * frameBytes.Sum(b => (long)b), given: false, room);
     }
 
     /// <summary>
