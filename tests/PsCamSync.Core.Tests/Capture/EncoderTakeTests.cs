@@ -73,7 +73,10 @@ public class EncoderTakeTests
         Assert.Equal(100, counts.Expected);
         Assert.Equal(100, counts.Accounted);
         Assert.True(counts.Dropped > 0, "a full ring drops frames");
-        Assert.Equal(0, counts.TriggerLate); // the trigger thread never waited on the writer
+        // The trigger thread never waited on the writer: a trigger thread held up by a 10 fps encoder would be late for
+        // most of the 100 slots. A slot or two may be late because the machine stalled (a loaded 2-core VM), which is
+        // what this allows and nothing more.
+        Assert.InRange(counts.TriggerLate, 0, 2);
         Assert.Contains(manifest.Faults, f => f.Source == "Writer" && f.Message.Contains("could not keep up"));
         Assert.Equal(8, manifest.Cameras[0].RingFrames);
     }
