@@ -75,6 +75,54 @@ public abstract class PsCamSyncCmdlet : PSCmdlet, IDisposable
             slot.Camera?.Dispose();
     }
 
+    /// <summary>
+    /// Waits for <paramref name="takes"/> to be finalised, with one progress bar per take, until all are, the
+    /// <paramref name="timeout"/> passes, or Ctrl+C.
+    /// </summary>
+    /// <returns>True when every take was finalised.</returns>
+    private protected bool WaitWithProgress(IReadOnlyList<(IRunningTake Take, long PeriodNs)> takes, TimeSpan? timeout)
+    {
+        var deadline = timeout is { } t ? DateTime.UtcNow + t : DateTime.MaxValue;
+        var ids = takes.Select((x, i) => (x.Take.Name.GetHashCode() & 0x7fffffff) % 10_000 + i).ToArray();
+        while (true)
+        {
+            var pending = takes.Where(x => !x.Take.Completion.IsCompleted).ToList();
+            if (pending.Count == 0)
+                break;
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero)
+                return false;
+            var wakeOn = pending.Select(x => ((IAsyncResult)x.Take.Completion).AsyncWaitHandle).Append(StopToken.WaitHandle).Take(64).ToArray();
+            if (WaitHandle.WaitAny(wakeOn, left < TimeSpan.FromMilliseconds(250) ? left : TimeSpan.FromMilliseconds(250)) == wakeOn.Length - 1)
+                return false; // Ctrl+C
+            for (int i = 0; i < takes.Count; i++)
+            {
+                var (take, period) = takes[i];
+                if (take.Completion.IsCompleted)
+                    continue;
+                var view = CaptureProgressView.Describe(take.GetProgress(), period);
+                WriteProgress(new ProgressRecord(ids[i], $"Sync capture '{take.Name}'", view.Status)
+                {
+                    PercentComplete = view.PercentComplete,
+                    SecondsRemaining = view.SecondsRemaining,
+                });
+            }
+        }
+        for (int i = 0; i < takes.Count; i++)
+            WriteProgress(new ProgressRecord(ids[i], $"Sync capture '{takes[i].Take.Name}'", "Done") { RecordType = ProgressRecordType.Completed });
+        return true;
+    }
+
+    /// <summary>Writes a finalised take's faults as errors (all, or those of no camera) and its <see cref="SyncTakeResult"/>.</summary>
+    private protected void WriteTakeResult(IRunningTake take, Core.Takes.TakeManifest manifest, bool allFaults)
+    {
+        foreach (var fault in manifest.Faults.Where(f => allFaults || f.Camera is null))
+            WriteError(CoreErrors.Fault(fault, take.Name));
+        if (CoreErrors.FinalManifest(take) is { } notWritten)
+            WriteError(notWritten);
+        WriteObject(new SyncTakeResult(manifest, take.TakePath));
+    }
+
     /// <summary>Cancels <see cref="StopToken"/>.</summary>
     protected override void StopProcessing() => _stopping.Cancel();
 

@@ -5,6 +5,7 @@ using PsCamSync.Commands.Jobs;
 using PsCamSync.Core;
 using PsCamSync.Core.Cameras;
 using PsCamSync.Core.Capture;
+using PsCamSync.Core.Recording;
 using PsCamSync.Core.Takes;
 using PsCamSync.Core.Timing;
 
@@ -93,6 +94,13 @@ public sealed class StartSyncCaptureCommand : PsCamSyncCmdlet
     [Parameter(Mandatory = true, ParameterSetName = WaitSet)]
     public SwitchParameter Wait { get; set; }
 
+    /// <summary>
+    /// Records inside this session's process instead of a recorder process of its own: the take then ends with this
+    /// session (its process), as before version 0.2. Default: a detached recorder, so the take outlives the session.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter InProcess { get; set; }
+
     /// <summary>Collects the cameras of this pipeline record.</summary>
     protected override void ProcessRecord()
     {
@@ -114,7 +122,7 @@ public sealed class StartSyncCaptureCommand : PsCamSyncCmdlet
         try
         {
             requests = CameraSelection.CheckRequests(_requests);
-            LiveTakes.CheckCamerasFree(requests);
+            LiveTakes.CheckCamerasFree(requests); // this process's own takes; other processes' are checked when it starts
             long now = SharedTimeline.NowNs();
             var schedule = plan.ToSchedule(now);
             preview = plan.ToOptions(ResolveTakePath(plan, schedule), now);
@@ -131,54 +139,209 @@ public sealed class StartSyncCaptureCommand : PsCamSyncCmdlet
         if (!ShouldProcess(preview.Path, action))
             return;
 
-        var cameras = OpenAllCameras(requests);
-        var infos = cameras.Select(c => c.Info).ToList();
+        var directory = OpenHostDirectory();
+        if (InProcess)
+            StartInProcess(directory, plan, requests, preview);
+        else
+            StartInRecorder(directory, plan, requests, preview);
+    }
 
-        CaptureSession session = null!;
-        CaptureOptions options = preview;
+    private HostTakeDirectory OpenHostDirectory()
+    {
         try
         {
-            // The lead counts from now, after the cameras are open; an absolute start stays as given.
-            options = plan.ToOptions(preview.Path, SharedTimeline.NowNs());
-            var lead = CaptureSession.CheckLead(cameras, options, SharedTimeline.NowNs());
-            if (lead.IsTooShort)
-                WriteWarning(LeadWarning(lead, cameras.Count));
-            session = CaptureSession.Start(cameras, options);
+            return HostTakeDirectory.Open();
         }
         catch (PsCamSyncException e)
         {
-            foreach (var c in cameras) c.Dispose();
-            ThrowCoreError(e, "SyncCaptureStartFailed", options.Path, ErrorCategory.WriteError);
+            ThrowCoreError(e, "SyncCaptureHostFolderUnusable", null, ErrorCategory.PermissionDenied);
+            throw; // not reached
         }
-        catch
-        {
-            foreach (var c in cameras) c.Dispose();
-            throw;
-        }
+    }
 
-        IRunningTake take = session;
-        if (Wait)
-        {
-            CaptureRegistry.Shared.Add(take);
-            RunInForeground(take, options.Schedule);
-            return;
-        }
-
-        SyncCaptureJob job;
+    /// <summary>Hands the take to a recorder process of its own (the default).</summary>
+    private void StartInRecorder(HostTakeDirectory directory, CapturePlan plan, IReadOnlyList<CameraRequest> requests, CaptureOptions preview)
+    {
+        RecorderStart start = null!;
         try
         {
-            CaptureRegistry.Shared.Add(take);
-            job = new SyncCaptureJob(CommandLine(), take, options.Schedule, infos);
-            job.Register(JobManager);
-            job.Begin();
+            var request = new RecorderStartRequest { TakePath = preview.Path, Cameras = requests.ToList(), Plan = plan };
+            WriteVerbose($"Handing take '{preview.Name ?? System.IO.Path.GetFileName(preview.Path)}' to a recorder process (host folder {directory.Path}).");
+            start = RecorderLauncher.Start(directory, request, null, StopToken);
         }
-        catch
+        catch (RecorderStartException e) when (e.CameraErrors.Count > 0)
         {
-            take.Dispose(); // no job follows the take: stop it rather than leave it recording unseen
-            throw;
+            foreach (var cameraError in e.CameraErrors)
+                WriteCoreError(cameraError, "SyncCameraOpenFailed", CameraOf(cameraError));
+            ThrowTerminatingError(new ErrorRecord(e.Error, "SyncCaptureCamerasUnavailable", CoreErrors.Category(e.CameraErrors[0], ErrorCategory.ReadError), null));
         }
-        WriteVerbose($"Take '{take.Name}' recording to {take.TakePath} as job {job.Id}.");
+        catch (RecorderStartException e)
+        {
+            ThrowCoreError(e.Error, e.Error is InvalidCaptureArgumentException ? "SyncCaptureArgumentInvalid" : "SyncCaptureStartFailed", preview.Path, ErrorCategory.WriteError);
+        }
+        catch (InvalidCaptureArgumentException e)
+        {
+            ThrowCoreError(e, "SyncCaptureArgumentInvalid");
+        }
+        catch (PsCamSyncException e)
+        {
+            ThrowCoreError(e, "SyncCaptureRecorderFailed", preview.Path, ErrorCategory.ResourceUnavailable);
+        }
+        catch (OperationCanceledException)
+        {
+            return; // Ctrl+C while the recorder started: Get-SyncCapture lists it if it came up
+        }
+
+        if (start.Lead is { IsTooShort: true } lead)
+            WriteWarning(LeadWarning(lead, requests.Count));
+        var take = start.Take;
+        WriteVerbose(string.Format(CultureInfo.InvariantCulture,
+            "Take '{0}' recording to {1} in recorder process {2}, ready {3:0} ms after the launch; trigger thread: {4}.",
+            take.Name, take.TakePath, take.Entry.Recorder?.ProcessId, (start.StartedNs - start.LaunchedNs) / 1e6, Granted(start.Granted)));
+        if (Wait)
+        {
+            RunInForeground(take, start.Schedule);
+            return;
+        }
+        var job = new SyncCaptureJob(CommandLine(), take, start.Schedule, CamerasOf(take));
+        job.Register(JobManager);
+        job.Begin();
         WriteObject(job);
+    }
+
+    private static string Granted(TriggerThreadReport? granted) => granted is null ? "not yet known" :
+        string.Format(CultureInfo.InvariantCulture, "SCHED_FIFO {0}, memory locked {1}, timer slack {2} ns{3}", granted.FifoPriority > 0 ? granted.FifoPriority.ToString(CultureInfo.InvariantCulture) : "refused",
+            granted.MemoryLocked, granted.TimerSlackNs, granted.Refused.Count > 0 ? "; refused: " + string.Join("; ", granted.Refused) : "");
+
+    private static string? CameraOf(PsCamSyncException e) => e switch
+    {
+        CameraNotFoundException n => n.CameraId,
+        CameraException c => c.CameraId,
+        _ => null,
+    };
+
+    // The cameras as the take recorded them (take.json is written when the take starts).
+    private IReadOnlyList<CameraInfo> CamerasOf(IRunningTake take)
+    {
+        try
+        {
+            return TakeFolder.ReadManifest(take.TakePath).Cameras.Select(c => new CameraInfo(c.Backend, c.Id, c.Vendor, c.Model, c.Serial, c.Address,
+                c.Width, c.Height, Enum.TryParse<PixelFormat>(c.PixelFormat, out var f) ? f : default)).ToList();
+        }
+        catch (TakeFolderException e)
+        {
+            WriteCoreError(e, "SyncCaptureManifestUnreadable", take.TakePath);
+            return Array.Empty<CameraInfo>();
+        }
+    }
+
+    /// <summary>Records in this session's process (-InProcess): the take ends with this process.</summary>
+    private void StartInProcess(HostTakeDirectory directory, CapturePlan plan, IReadOnlyList<CameraRequest> requests, CaptureOptions preview)
+    {
+        var entry = new HostTakeEntry
+        {
+            Id = HostTakeDirectory.NewId(), Name = preview.Name ?? System.IO.Path.GetFileName(preview.Path), TakePath = preview.Path,
+            Cameras = requests.ToList(), InProcess = true, Phase = RecorderPhase.Starting, Launcher = RecorderIdentity.Current(),
+            CreatedNs = SharedTimeline.NowNs(),
+        };
+        try
+        {
+            using (directory.Lock(TimeSpan.FromSeconds(10)))
+            {
+                HostTakes.CheckCamerasFree(directory, requests);
+                directory.Write(entry);
+            }
+        }
+        catch (InvalidCaptureArgumentException e)
+        {
+            ThrowCoreError(e, "SyncCaptureArgumentInvalid");
+        }
+        catch (PsCamSyncException e)
+        {
+            ThrowCoreError(e, "SyncCaptureHostFolderUnusable", directory.Path, ErrorCategory.WriteError);
+        }
+
+        RecorderServer? server = null;
+        try
+        {
+            var cameras = OpenAllCameras(requests);
+            var infos = cameras.Select(c => c.Info).ToList();
+            CaptureSession session = null!;
+            CaptureOptions options = preview;
+            LeadCheck lead = null!;
+            try
+            {
+                // The lead counts from now, after the cameras are open; an absolute start stays as given.
+                options = plan.ToOptions(preview.Path, SharedTimeline.NowNs());
+                lead = CaptureSession.CheckLead(cameras, options, SharedTimeline.NowNs());
+                if (lead.IsTooShort)
+                    WriteWarning(LeadWarning(lead, cameras.Count));
+                session = CaptureSession.Start(cameras, options);
+            }
+            catch (PsCamSyncException e)
+            {
+                foreach (var c in cameras) c.Dispose();
+                ThrowCoreError(e, "SyncCaptureStartFailed", options.Path, ErrorCategory.WriteError);
+            }
+            catch
+            {
+                foreach (var c in cameras) c.Dispose();
+                throw;
+            }
+
+            IRunningTake take = session;
+            try
+            {
+                server = RecorderServer.Listen(directory, entry, RecorderProcess.RuntimeSettings());
+                server.Started(session, lead);
+                var served = server;
+                session.Completion.ContinueWith(_ => { served.Ended.Wait(TimeSpan.FromSeconds(5)); served.Dispose(); }, TaskScheduler.Default);
+            }
+            catch (PsCamSyncException e)
+            {
+                // The take records regardless; only other sessions cannot see it.
+                WriteCoreError(e, "SyncCaptureNotRegistered", take.TakePath, ErrorCategory.WriteError);
+            }
+            if (Wait)
+            {
+                CaptureRegistry.Shared.Add(take);
+                RunInForeground(take, options.Schedule);
+                return;
+            }
+
+            SyncCaptureJob job;
+            try
+            {
+                CaptureRegistry.Shared.Add(take);
+                job = new SyncCaptureJob(CommandLine(), take, options.Schedule, infos);
+                job.Register(JobManager);
+                job.Begin();
+            }
+            catch
+            {
+                take.Dispose(); // no job follows the take: stop it rather than leave it recording unseen
+                throw;
+            }
+            WriteVerbose($"Take '{take.Name}' recording to {take.TakePath} as job {job.Id}, in this session's process.");
+            WriteObject(job);
+        }
+        finally
+        {
+            if (server is null)
+                ForgetEntry(directory, entry.Id);
+        }
+    }
+
+    private void ForgetEntry(HostTakeDirectory directory, string id)
+    {
+        try
+        {
+            File.Delete(directory.EntryPath(id));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            WriteWarning($"The entry '{directory.EntryPath(id)}' of a take that did not start could not be deleted: {e.Message}");
+        }
     }
 
     /// <summary>Words a <see cref="LeadCheck"/> that found the lead too short, naming the parameter that sets it.</summary>
@@ -241,36 +404,30 @@ public sealed class StartSyncCaptureCommand : PsCamSyncCmdlet
 
     private void RunInForeground(IRunningTake take, FrameSchedule schedule)
     {
-        var activity = $"Sync capture '{take.Name}'";
-        int activityId = (take.Name.GetHashCode() & 0x7fffffff) % 10_000;
         TakeManifest manifest;
-        try
+        if (take.OutlivesSession)
         {
-            var wakeOn = new[] { ((IAsyncResult)take.Completion).AsyncWaitHandle, StopToken.WaitHandle };
-            while (WaitHandle.WaitAny(wakeOn, 250) == WaitHandle.WaitTimeout)
+            // The take belongs to its recorder: Ctrl+C (or a session that goes away) stops the waiting, not the take.
+            if (!WaitWithProgress(new[] { (take, schedule.PeriodNs) }, null))
+                return;
+            manifest = take.Completion.GetAwaiter().GetResult();
+            take.Dispose();
+        }
+        else
+        {
+            try
             {
-                var view = CaptureProgressView.Describe(take.GetProgress(), schedule.PeriodNs);
-                WriteProgress(new ProgressRecord(activityId, activity, view.Status)
-                {
-                    PercentComplete = view.PercentComplete,
-                    SecondsRemaining = view.SecondsRemaining,
-                });
+                WaitWithProgress(new[] { (take, schedule.PeriodNs) }, null);
+            }
+            finally
+            {
+                // Ctrl+C, a stopped pipeline or a failure end the wait before the take: disposing stops the take now.
+                // Either way it is finalised before the command returns, so take.json is final when the prompt is back.
+                take.Dispose();
+                manifest = take.Completion.GetAwaiter().GetResult();
             }
         }
-        finally
-        {
-            // Ctrl+C, a stopped pipeline or a failure end the loop before the take: disposing stops the take now.
-            // Either way it is finalised before the command returns, so take.json is final when the prompt is back.
-            take.Dispose();
-            manifest = take.Completion.GetAwaiter().GetResult();
-        }
-
-        WriteProgress(new ProgressRecord(activityId, activity, "Done") { RecordType = ProgressRecordType.Completed });
-        foreach (var fault in manifest.Faults)
-            WriteError(CoreErrors.Fault(fault, take.Name));
-        if (CoreErrors.FinalManifest(take) is { } notWritten)
-            WriteError(notWritten);
-        WriteObject(new SyncTakeResult(manifest, take.TakePath));
+        WriteTakeResult(take, manifest, allFaults: true);
     }
 
     private string CommandLine()

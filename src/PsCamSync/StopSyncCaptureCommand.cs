@@ -4,12 +4,14 @@ using PsCamSync.Commands.Completion;
 using PsCamSync.Commands.Jobs;
 using PsCamSync.Core;
 using PsCamSync.Core.Capture;
+using PsCamSync.Core.Recording;
 using PsCamSync.Core.Timing;
 
 namespace PsCamSync.Commands;
 
 /// <summary>
-/// Stop-SyncCapture: stops takes recording in this session's process, by name (wildcards), by job, or all; now, or
+/// Stop-SyncCapture: stops takes recording on this host, from any session of the same user (their recorder processes,
+/// or a session's own -InProcess takes), by name (wildcards), by job, or all; now, or
 /// with -At before the first frame due at or after a time on the shared timeline, so every host given the same -At
 /// stops on the same frame. With -Wait it waits until each take is finalised and writes its SyncTakeResult.
 /// </summary>
@@ -21,7 +23,7 @@ public sealed class StopSyncCaptureCommand : PsCamSyncCmdlet
     private const string JobSet = "Job";
     private const string AllSet = "All";
 
-    private readonly HashSet<IRunningTake> _stopped = new(ReferenceEqualityComparer.Instance);
+    private readonly HashSet<string> _stopped = new(StringComparer.Ordinal); // take folders: one stop per take
     private readonly List<IRunningTake> _toWaitFor = new();
 
     /// <summary>Names of the takes to stop (wildcards allowed).</summary>
@@ -35,7 +37,11 @@ public sealed class StopSyncCaptureCommand : PsCamSyncCmdlet
     [ValidateNotNull]
     public Job[] Job { get; set; } = Array.Empty<Job>();
 
-    /// <summary>Stops every take recording in this process.</summary>
+    /// <summary>The take folder, to tell apart takes of the same name (bound from Get-SyncCapture and SyncTakeResult output).</summary>
+    [Parameter(ParameterSetName = NameSet, ValueFromPipelineByPropertyName = true)]
+    public string? TakePath { get; set; }
+
+    /// <summary>Stops every take recording on this host (of this user).</summary>
     [Parameter(Mandatory = true, ParameterSetName = AllSet)]
     public SwitchParameter All { get; set; }
 
@@ -48,9 +54,22 @@ public sealed class StopSyncCaptureCommand : PsCamSyncCmdlet
     [Parameter]
     public SwitchParameter Wait { get; set; }
 
+    private HostTakeDirectory? _directory;
+
     /// <summary>Checks -At once: it must be a time the shared timeline can hold.</summary>
     protected override void BeginProcessing()
     {
+        if (ParameterSetName != JobSet)
+        {
+            try
+            {
+                _directory = HostTakeDirectory.Open();
+            }
+            catch (PsCamSyncException e)
+            {
+                ThrowCoreError(e, "SyncCaptureHostFolderUnusable", null, ErrorCategory.PermissionDenied);
+            }
+        }
         if (At is { } at && at.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks > long.MaxValue / TimeSpan.NanosecondsPerTick)
             ThrowCoreError(new InvalidCaptureArgumentException("At",
                 $"{at.ToString("o", CultureInfo.InvariantCulture)} is after the year 2262, which the shared timeline cannot represent; give a time such as (Get-Date).AddSeconds(5)."),
@@ -63,16 +82,18 @@ public sealed class StopSyncCaptureCommand : PsCamSyncCmdlet
         switch (ParameterSetName)
         {
             case NameSet:
+                var live = LiveTakes();
                 foreach (var name in Name)
                 {
-                    var found = CaptureRegistry.Shared.Find(name);
+                    var found = live.Where(e => NamePattern.IsMatch(e.Name, name) &&
+                                                (TakePath is null || SamePath(e.TakePath, TakePath))).ToList();
                     if (found.Count == 0 && !NamePattern.HasWildcards(name))
                     {
-                        var e = new PsCamSyncException($"No take named '{name}' is recording in this process. Running takes: {Running()}.");
+                        var e = new PsCamSyncException($"No take named '{name}'{(TakePath is null ? "" : $" in '{TakePath}'")} is recording on this host. Running takes: {Running(live)}. Get-SyncCapture lists the takes that have ended.");
                         WriteError(new ErrorRecord(e, "SyncCaptureNotFound", ErrorCategory.ObjectNotFound, name));
                     }
                     foreach (var entry in found)
-                        StopOne(entry.Take);
+                        StopOne(RecorderTake.Attach(_directory!, entry));
                 }
                 break;
             case JobSet:
@@ -90,8 +111,8 @@ public sealed class StopSyncCaptureCommand : PsCamSyncCmdlet
                 }
                 break;
             default:
-                foreach (var entry in CaptureRegistry.Shared.List())
-                    StopOne(entry.Take);
+                foreach (var entry in LiveTakes())
+                    StopOne(RecorderTake.Attach(_directory!, entry));
                 break;
         }
     }
@@ -119,7 +140,7 @@ public sealed class StopSyncCaptureCommand : PsCamSyncCmdlet
 
     private void StopOne(IRunningTake take)
     {
-        if (!_stopped.Add(take))
+        if (!_stopped.Add(System.IO.Path.TrimEndingDirectorySeparator(take.TakePath)))
             return;
         if (take.Completion.IsCompleted)
         {
@@ -153,9 +174,22 @@ public sealed class StopSyncCaptureCommand : PsCamSyncCmdlet
         }
     }
 
-    private static string Running()
+    private List<HostTakeEntry> LiveTakes()
     {
-        var names = CaptureRegistry.Shared.List().Select(e => "'" + e.Name + "'").ToList();
-        return names.Count == 0 ? "none" : string.Join(", ", names);
+        try
+        {
+            return _directory!.ReadAll().Where(HostTakes.IsLive).ToList();
+        }
+        catch (PsCamSyncException e)
+        {
+            ThrowCoreError(e, "SyncCaptureHostFolderUnreadable", _directory!.Path);
+            throw; // not reached
+        }
     }
+
+    private static bool SamePath(string a, string b) =>
+        string.Equals(System.IO.Path.TrimEndingDirectorySeparator(a), System.IO.Path.TrimEndingDirectorySeparator(b), StringComparison.Ordinal);
+
+    private static string Running(IReadOnlyList<HostTakeEntry> live) =>
+        live.Count == 0 ? "none" : string.Join(", ", live.Select(e => "'" + e.Name + "'"));
 }

@@ -28,6 +28,12 @@ public interface IRunningTake : IDisposable
     TakeFolderException? FinalManifestError => null;
 
     /// <summary>
+    /// True when the take records in another process (a recorder) and goes on when this view of it is disposed; false
+    /// (default) when disposing it stops the take.
+    /// </summary>
+    bool OutlivesSession => false;
+
+    /// <summary>
     /// Stops now (<paramref name="atNs"/> null) or before the first frame due at or after <paramref name="atNs"/> on
     /// the shared timeline; a time in the past stops at the next frame, never before a frame already fired. Returns at
     /// once; <see cref="Completion"/> finishes when the take is finalised.

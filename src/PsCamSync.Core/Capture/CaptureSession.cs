@@ -817,6 +817,13 @@ public sealed class CaptureSession : IRunningTake
         }
     }
 
+    /// <summary>What the OS granted the trigger thread (SCHED_FIFO priority, timer slack, mlockall, what was refused),
+    /// once it has applied its settings (shortly after <see cref="Start"/>); null before.</summary>
+    public TriggerThreadReport? TriggerThreadGranted => _trigger.Granted;
+
+    /// <summary>When the trigger loop was ready to fire its first slot, ns on the shared timeline; 0 before.</summary>
+    public long TriggerReadyNs => _loop.ReadyNs;
+
     /// <summary>Current progress.</summary>
     public CaptureProgress GetProgress()
     {

@@ -37,6 +37,12 @@ public static class LiveTakes
     private static bool _hooked;
     private static readonly List<PosixSignalRegistration> Registrations = new(); // kept alive: a collected registration unregisters
 
+    /// <summary>
+    /// Whether SIGHUP ends the takes (default true: a terminal that closes ends the session that owns them). The detached
+    /// recorder sets it false: a take that belongs to the host ignores hangups.
+    /// </summary>
+    public static bool HangupEndsTakes { get; set; } = true;
+
     /// <summary>Takes alive now.</summary>
     public static int Count
     {
@@ -138,6 +144,11 @@ public static class LiveTakes
 
     private static void OnSignal(PosixSignalContext context)
     {
+        if (context.Signal == PosixSignal.SIGHUP && !HangupEndsTakes)
+        {
+            context.Cancel = true; // ignored: the take goes on
+            return;
+        }
         // Not cancelled: the default outcome (the process ends) follows once the takes are finalised.
         EndAll($"{context.Signal}: the process was asked to end");
     }

@@ -29,6 +29,12 @@ internal sealed class TriggerThread
     /// <summary>What the OS granted, once the loop has run; with the GCs counted while it ran.</summary>
     public TriggerThreadReport? Report { get; private set; }
 
+    /// <summary>What the OS granted (SCHED_FIFO, timer slack, mlockall), as soon as the thread has applied its settings;
+    /// null before. The same object as <see cref="Report"/> later.</summary>
+    public TriggerThreadReport? Granted => Volatile.Read(ref _granted);
+
+    private TriggerThreadReport? _granted;
+
     /// <summary>Runs <paramref name="loop"/> on the thread.</summary>
     public void Arm(Action loop)
     {
@@ -42,6 +48,7 @@ internal sealed class TriggerThread
     private void Main()
     {
         var report = Timer.ApplyToCurrentThread();
+        Volatile.Write(ref _granted, report);
         _armed.Wait();
         if (_body is null)
             return;

@@ -134,10 +134,13 @@ public sealed class SyncCaptureJob : Job2
     /// <summary>Not supported: a capture job never blocks.</summary>
     public override void UnblockJobAsync() => throw NotSupported("unblocked");
 
-    /// <summary>Stops a take still recording when the job is removed, without waiting.</summary>
+    /// <summary>
+    /// When the job is removed: a take in this session's process (-InProcess) is stopped, without waiting; a take in a
+    /// recorder process goes on (it belongs to the host; Get-SyncCapture still finds it), and the job stops following it.
+    /// </summary>
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
+        if (disposing && !_take.OutlivesSession)
             RequestStop();
         base.Dispose(disposing);
     }
