@@ -115,6 +115,8 @@ public class CmdletConventionTests
         { "Start-SyncCapture", "AsJob", "$Samples.Job" },
         { "Start-SyncCapture", "Wait", "$Samples.Result" },
         { "Stop-SyncCapture", "Job", "$Samples.Stopped" },
+        { "Get-SyncCapture", AllSets, "$Samples.Captures" },
+        { "Wait-SyncCapture", AllSets, "$Samples.Waited" },
         { "Measure-SyncTake", "Take", "$Samples.Report" },
         { "Measure-SyncTake", "PerCamera", "$Samples.PerCamera" },
         { "Test-PtpSync", "Default", "$Samples.Ptp" },
@@ -288,12 +290,16 @@ public class CmdletConventionTests
         {
             Assert.Equal(new[] { "complete-name" }, Complete("Stop-SyncCapture -Name complete-na"));
             Assert.Equal(new[] { "complete-name" }, Complete("Stop-SyncCapture complete-"));
+            Assert.Equal(new[] { "complete-name" }, Complete("Wait-SyncCapture -Name complete-na"));
         }
         finally
         {
             PS.Invoke("$job | Stop-Job; $job | Remove-Job -Force");
         }
+        // Stop-SyncCapture offers the takes recording; Get- and Wait-SyncCapture also those that ended (their results).
         Assert.Empty(Complete("Stop-SyncCapture -Name complete-na"));
+        Assert.Equal(new[] { "complete-name" }, Complete("Get-SyncCapture -Name complete-na"));
+        Assert.Equal(new[] { "complete-name" }, Complete("Wait-SyncCapture complete-"));
     }
 
     [Theory]
@@ -302,6 +308,8 @@ public class CmdletConventionTests
     {
         var covered = CompletionCases().Select(row => ((string)row[0], Regex.Match((string)row[1], @"-(\w+) \S*$").Groups[1].Value))
             .Append(("Stop-SyncCapture", "Name")) // CaptureNameCompleter_OffersTheRunningTakes
+            .Append(("Get-SyncCapture", "Name"))
+            .Append(("Wait-SyncCapture", "Name"))
             .ToHashSet();
         foreach (var p in PS.Cmdlet(name).Parameters.Values.Where(p => p.Attributes.OfType<ArgumentCompleterAttribute>().Any()))
             Assert.True(covered.Contains((name, p.Name)), $"{name} -{p.Name} has an argument completer but no completion test.");

@@ -24,6 +24,7 @@ public class FormatAndTypesTests
         ["PsCamSync.Core.Analysis.CameraReport"] = "$Samples.PerCamera",
         ["PsCamSync.Core.Analysis.SkewStatistics"] = "$Samples.Report.ScheduledSkew, $Samples.Report.TriggerSkew, $Samples.Report.DeviceSkew",
         ["PsCamSync.Commands.Jobs.SyncCaptureCameraJob"] = "$Samples.Job.ChildJobs",
+        ["PsCamSync.Commands.SyncCaptureInfo"] = "$Samples.Captures",
         ["PsCamSync.Core.Ptp.PtpSyncResult"] = "$Samples.Ptp",
         ["PsCamSync.Core.Ptp.CameraPtpStatus"] = "$Samples.Ptp.Cameras",
         ["PsCamSync.Core.Timing.TimestampDeltaResult"] = "$Samples.Delta",

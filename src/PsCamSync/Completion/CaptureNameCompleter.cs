@@ -10,7 +10,8 @@ namespace PsCamSync.Commands.Completion;
 /// Stop-SyncCapture, Wait-SyncCapture and Get-SyncCapture.</summary>
 public sealed class CaptureNameCompleter : IArgumentCompleter
 {
-    /// <summary>Names of takes that start with the word typed: those recording, then those that ended, newest first.</summary>
+    /// <summary>Names of takes that start with the word typed: those recording, then (except for Stop-SyncCapture) those
+    /// that ended, newest first.</summary>
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
         CommandAst commandAst, IDictionary fakeBoundParameters)
     {
@@ -24,7 +25,8 @@ public sealed class CaptureNameCompleter : IArgumentCompleter
             return Array.Empty<CompletionResult>(); // completion offers nothing; the command itself reports the folder's problem
         }
         string prefix = Completions.Prefix(wordToComplete);
-        var names = entries.Reverse().OrderByDescending(HostTakes.IsLive).Select(e => e.Name)
+        bool liveOnly = string.Equals(commandName, "Stop-SyncCapture", StringComparison.OrdinalIgnoreCase); // only a recording take can stop
+        var names = entries.Reverse().Where(e => !liveOnly || HostTakes.IsLive(e)).OrderByDescending(HostTakes.IsLive).Select(e => e.Name)
             .Where(n => n.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
             .Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         return Completions.Matching(names, wordToComplete, "Take ");

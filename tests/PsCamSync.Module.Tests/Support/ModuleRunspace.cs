@@ -31,6 +31,8 @@ public sealed class ModuleRunspace : IDisposable
         ManifestPath = Path.Combine(Root, ModuleName + ".psd1");
         BinPath = Path.Combine(Root, "module", "bin");
         TempPath = Directory.CreateTempSubdirectory("pscamsync-module-tests-").FullName;
+        // The takes these tests start register in a host folder of their own, not in the machine's (/run/pscamsync).
+        Environment.SetEnvironmentVariable("PSCAMSYNC_RUNTIME_DIR", Path.Combine(TempPath, "host-takes"));
 
         // CreateDefault2 loads only the core commands' snap-ins; ExecutionPolicy is not set (not supported on Linux).
         // PowerShell.Create(iss) would give the runspace a host without a user interface, where -WhatIf's "What if:"
@@ -162,7 +164,8 @@ public sealed class ModuleRunspace : IDisposable
     /// <summary>
     /// Real output of every cmdlet and parameter set, made once (a short take waited for, one as a job, its reports,
     /// Test-PtpSync and Get-CameraTimestampDelta on simulated cameras with no ptp4l), in <c>$Samples</c>:
-    /// Cameras, Result, Report, PerCamera, Job, JobResult, Stopped (Stop-SyncCapture -Job of the ended job), Ptp, PtpQuiet, Delta.
+    /// Cameras, Result, Report, PerCamera, Job, JobResult, Stopped (Stop-SyncCapture -Job of the ended job), Captures
+    /// (Get-SyncCapture of both takes), Waited (Wait-SyncCapture of both), Ptp, PtpQuiet, Delta.
     /// </summary>
     public void EnsureSamples()
     {
@@ -187,6 +190,8 @@ public sealed class ModuleRunspace : IDisposable
                     Job       = $job
                     JobResult = $job | Receive-Job -Keep
                     Stopped   = Stop-SyncCapture -Job $job -Wait
+                    Captures  = Get-SyncCapture -Name sample-job, sample-wait
+                    Waited    = Wait-SyncCapture -Name sample-job, sample-wait -Timeout 60
                     # No ptp4l here: the host part is an Error verdict (and an error record, silenced), the cameras are read.
                     Ptp       = Test-PtpSync -CameraId sim-0, sim-1 -Backend Simulated -SocketPath $noPtp4l -Timeout 0 -ErrorAction SilentlyContinue
                     PtpQuiet  = Test-PtpSync -SocketPath $noPtp4l -Timeout 0 -Quiet
