@@ -31,6 +31,8 @@ $ErrorActionPreference = 'Stop'
 Import-Module $PesterPath -Force
 # Tests that start a fresh pwsh running Pester (the examples' .Tests.ps1, the README) import it from here.
 $env:PSCAMSYNC_PESTER = (Resolve-Path $PesterPath).Path
+# The takes these tests start (and every pwsh they start) register in a host folder of their own, not the machine's.
+$env:PSCAMSYNC_RUNTIME_DIR = Join-Path ([IO.Path]::GetTempPath()) "pscamsync-pester-$PID"
 # Plain text from every pwsh these tests start: their output ends up in messages and the NUnit XML.
 $env:NO_COLOR = '1'
 $configuration = New-PesterConfiguration

@@ -28,6 +28,7 @@ public static class RecorderProcess
     public const int ExitRecorded = 0, ExitUsage = 2, ExitStartFailed = 3;
 
     private static readonly List<PosixSignalRegistration> Signals = new(); // kept alive: a collected registration unregisters
+    private static volatile bool _takeStarted; // from then on, Run ends the process itself once the take is finalised
 
     /// <summary>Runs the recorder: <c>PsCamSync.Recorder &lt;start-request.json&gt;</c>.</summary>
     /// <returns>The exit code.</returns>
@@ -95,7 +96,7 @@ public static class RecorderProcess
         Signals.Add(PosixSignalRegistration.Create(PosixSignal.SIGHUP, static context => context.Cancel = true));
         // SIGTERM: LiveTakes stops the take at its next frame (StopReason names the signal); cancelling the default
         // lets Run finish normally, so the entry is marked Ended before the process exits. SIGINT does the same.
-        Signals.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, static context => context.Cancel = LiveTakes.Count > 0));
+        Signals.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, static context => context.Cancel = _takeStarted));
         Signals.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, static context =>
         {
             context.Cancel = true;
@@ -135,6 +136,7 @@ public static class RecorderProcess
             var options = request.Plan.ToOptions(request.TakePath, SharedTimeline.NowNs());
             var lead = CaptureSession.CheckLead(cameras, options, SharedTimeline.NowNs());
             var session = CaptureSession.Start(cameras, options);
+            _takeStarted = true;
             server.Started(session, lead);
             return (session, null);
         }

@@ -56,7 +56,9 @@ public sealed class RecorderIdentity
         return RecorderLiveness.Running;
     }
 
-    /// <summary>Field 22 (<c>starttime</c>) of <c>&lt;procRoot&gt;/&lt;pid&gt;/stat</c>; null when the process does not exist.</summary>
+    /// <summary>Field 22 (<c>starttime</c>) of <c>&lt;procRoot&gt;/&lt;pid&gt;/stat</c>; null when the process does not exist
+    /// or has ended and only waits to be reaped (a zombie, state Z or X: where no init reaps orphans, as in some
+    /// containers, a recorder that ended stays one).</summary>
     internal static long? StartTicksOf(int pid, string procRoot)
     {
         string text;
@@ -73,7 +75,8 @@ public sealed class RecorderIdentity
 
     /// <summary>
     /// The <c>starttime</c> field of a <c>/proc/&lt;pid&gt;/stat</c> line. The command name (field 2) is in parentheses
-    /// and may hold spaces and ')', so fields are counted from the last ')'. Null when the line is malformed.
+    /// and may hold spaces and ')', so fields are counted from the last ')'. Null when the line is malformed or the
+    /// process is a zombie (state Z or X).
     /// </summary>
     internal static long? ParseStartTicks(string stat)
     {
@@ -82,6 +85,8 @@ public sealed class RecorderIdentity
             return null;
         // After ")": field 3 (state) is the first; starttime is field 22, the 20th from there.
         var fields = stat[(close + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (fields.Length > 0 && fields[0] is "Z" or "X")
+            return null; // ended; only its exit status is left
         return fields.Length >= 20 && long.TryParse(fields[19], NumberStyles.None, CultureInfo.InvariantCulture, out long ticks) ? ticks : null;
     }
 

@@ -17,6 +17,15 @@ public class RecorderIdentityTests
     }
 
     [Fact]
+    public void AZombie_IsNotRunning()
+    {
+        // An ended recorder that no init reaps stays as a zombie (state Z) with its pid and start time.
+        string stat = "4242 (dotnet) Z 1 4242 4242 0 -1 4194560 100 0 0 0 5 3 0 0 20 0 7 0 987654 0 0";
+        Assert.Null(RecorderIdentity.ParseStartTicks(stat));
+        Assert.Null(RecorderIdentity.ParseStartTicks(stat.Replace(") Z ", ") X ")));
+    }
+
+    [Fact]
     public void ThisProcess_IsRunning()
     {
         var me = RecorderIdentity.Current();
