@@ -25,15 +25,26 @@ $cameras = Get-SyncCamera -Backend Simulated
 switch ($Mode) {
     'Wait' {
         Set-Content -LiteralPath $PidFile -Value $PID
-        $cameras | Start-SyncCapture -FrameRate 30 -Duration 60 -Lead 1 -Path $Path -Wait | Out-Null
+        $cameras | Start-SyncCapture -FrameRate 30 -Duration 60 -Lead 1 -Path $Path -Wait -InProcess | Out-Null
     }
     'Job' {
-        $job = $cameras | Start-SyncCapture -FrameRate 30 -Duration 60 -Lead 1 -Path $Path
+        $job = $cameras | Start-SyncCapture -FrameRate 30 -Duration 60 -Lead 1 -Path $Path -InProcess
         Set-Content -LiteralPath $PidFile -Value $PID
         $job | Wait-Job | Out-Null
     }
+    'Recorder' {
+        # The default: the take is handed to a recorder process and belongs to the host, not to this pwsh.
+        $job = $cameras | Start-SyncCapture -FrameRate 30 -Duration 4 -Lead 1 -Path $Path
+        Set-Content -LiteralPath $PidFile -Value $PID
+        $job | Wait-Job | Out-Null
+    }
+    'RecorderThenEnd' {
+        $job = $cameras | Start-SyncCapture -FrameRate 30 -Duration 4 -Lead 1 -Path $Path
+        Set-Content -LiteralPath $PidFile -Value $PID
+        "script ends while job $($job.Id) is $($job.State)"
+    }
     'JobThenEnd' {
-        $job = $cameras | Start-SyncCapture -FrameRate 30 -Duration 60 -Lead 1 -Path $Path
+        $job = $cameras | Start-SyncCapture -FrameRate 30 -Duration 60 -Lead 1 -Path $Path -InProcess
         Set-Content -LiteralPath $PidFile -Value $PID
         while (-not (Test-Path -LiteralPath (Join-Path $Path 'sim-0.frames.csv')) -or
                @(Get-Content -LiteralPath (Join-Path $Path 'sim-0.frames.csv')).Count -lt 40) { Start-Sleep -Milliseconds 100 }
@@ -43,7 +54,7 @@ switch ($Mode) {
         Set-Content -LiteralPath $PidFile -Value $PID
         try {
             # A start that fails is a terminating error; faults of a take that ran are not.
-            $r = $cameras | Start-SyncCapture -FrameRate 30 -FrameCount 10 -Lead 2 -BufferMemory ([long]$BufferMemory) -Path $Path -Wait -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+            $r = $cameras | Start-SyncCapture -FrameRate 30 -FrameCount 10 -Lead 2 -BufferMemory ([long]$BufferMemory) -Path $Path -Wait -InProcess -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
             "STARTED $($r.State) $($r.Captured)"
         }
         catch { "ERROR $($_.FullyQualifiedErrorId) | $($_.TargetObject) | $($_.Exception.Message)" }
@@ -114,7 +125,31 @@ AfterAll {
     Remove-Item -LiteralPath $Takes -Recurse -Force -ErrorAction SilentlyContinue
 }
 
-Describe 'A pwsh that is told to end finalises its takes' -Tag CI {
+Describe 'A take in its recorder goes on when the pwsh that started it ends' -Tag CI {
+    It 'on <How>: the take completes with every slot accounted for, and any session receives its result' -ForEach @(
+        @{ How = 'TERM of the pwsh'; Mode = 'Recorder'; Signal = 'TERM' }
+        @{ How = 'HUP of the pwsh'; Mode = 'Recorder'; Signal = 'HUP' }
+        @{ How = 'KILL of the pwsh'; Mode = 'Recorder'; Signal = 'KILL' }
+        @{ How = 'the end of its script'; Mode = 'RecorderThenEnd'; Signal = $null }
+    ) {
+        $path = NewTakePath 'outlive'
+        $child = Start-ChildTake -Mode $Mode -Path $path -MinRows 5
+        if ($Signal) { & kill -s $Signal $child.Pid }
+        Wait-ChildTake $child | Out-Null
+        $during = Get-SyncCapture | Where-Object TakePath -EQ $path
+        $during.Name | Should -Be (Split-Path $path -Leaf)
+        $r = $during | Wait-SyncCapture -Timeout 60 -ErrorAction SilentlyContinue
+        $r.State | Should -Be 'Completed'
+        $r.EndFrameIndex | Should -Be 120
+        $r.Expected | Should -Be 360
+        # Late slots of a loaded machine (TriggerLate) are accounted for; anything else lost is a failure.
+        $r.Lost | Should -Be ($r.Manifest.Cameras | ForEach-Object { $_.Counts.TriggerLate } | Measure-Object -Sum).Sum
+        $r.Lost | Should -BeLessOrEqual 3
+        foreach ($f in Get-TakeFiles $path) { $f.Rows | Should -Be 120; $f.Video | Should -Be $f.WithVideo }
+    }
+}
+
+Describe 'A pwsh that is told to end finalises its -InProcess takes' -Tag CI {
     It 'on <Signal> of a <Mode> take: take.json is Stopped, counts add up, rows = counts, video frames = rows with pixels' -ForEach @(
         @{ Signal = 'TERM'; Mode = 'Wait' }
         @{ Signal = 'HUP'; Mode = 'Job' }
@@ -248,7 +283,8 @@ Describe 'Memory' -Tag CI {
     It 'unlocks memory (munlockall) when the last take ends' {
         $before = VmLckKb
         $path = NewTakePath 'lock'
-        $job = Get-SyncCamera -Backend Simulated | Start-SyncCapture -FrameRate 30 -Duration 1.5 -Lead 1 -Path $path
+        # -InProcess: the memory locked is this process's own.
+        $job = Get-SyncCamera -Backend Simulated | Start-SyncCapture -FrameRate 30 -Duration 1.5 -Lead 1 -Path $path -InProcess
         while (-not (Test-Path -LiteralPath (Join-Path $path 'sim-0.frames.csv'))) { Start-Sleep -Milliseconds 50 }
         $during = VmLckKb
         $job | Wait-Job | Remove-Job

@@ -105,7 +105,7 @@ Describe 'The three-host rig' -Tag Rig -Skip:$SkipRig {
             $fresh = New-PSSession -HostName $HostNames
             try {
                 $m = Invoke-Command $fresh { (Import-Module PsCamSync -PassThru).ExportedCmdlets.Count }
-                $m | Should -Be @(6, 6, 6)
+                $m | Should -Be @(8, 8, 8)
             }
             finally { $fresh | Remove-PSSession }
         }
@@ -269,6 +269,132 @@ Describe 'The three-host rig' -Tag Rig -Skip:$SkipRig {
             $d[0].Samples | Should -Be 5
             # The fit leaves out latch brackets that were preempted, so it may rest on fewer than all five.
             $d[0].Model.SampleCount | Should -BeGreaterThan 1
+        }
+    }
+
+    Context 'A take belongs to its host' {
+        BeforeAll {
+            WaitRig { param($s) @($s | Where-Object Verdict -eq 'Ready').Count -eq 3 } 90 'all Ready' | Out-Null
+        }
+
+        It 'outlives the controller: kill -9 of the pwsh that started it on three hosts, and every take completes with every frame' {
+            $name = "outlive-$(Get-Random)"
+            # A controller as a user runs it: its own pwsh, its own sessions, takes started as jobs in them.
+            $controller = @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$Repo/PsCamSync.psd1'
+`$s = New-PSSession -HostName $($HostNames -join ', ')
+`$t0 = [DateTimeOffset]::UtcNow.AddSeconds(3)
+Invoke-Command `$s { Get-SyncCamera -Simulated 2 | Start-SyncCapture -FrameRate 10 -FrameCount 80 -StartTime `$using:t0 -Path /srv/takes/$name -Name $name } | Out-Null
+'STARTED'
+Start-Sleep 600
+"@
+            $file = Join-Path $TestDrive "controller-$name.ps1"
+            Set-Content -Path $file -Value $controller
+            $out = Join-Path $TestDrive "controller-$name.out"
+            $p = Start-Process -FilePath dotnet -ArgumentList 'pwsh', '-NoProfile', '-NonInteractive', '-File', $file -WorkingDirectory $Repo -RedirectStandardOutput $out -RedirectStandardError "$out.err" -PassThru
+            try {
+                $deadline = [DateTime]::UtcNow.AddSeconds(60)
+                while (-not ((Test-Path $out) -and (Get-Content $out -Raw) -match 'STARTED')) {
+                    if ($p.HasExited -or [DateTime]::UtcNow -gt $deadline) { throw "the controller did not start the takes: $(Get-Content $out, "$out.err" -Raw -ErrorAction SilentlyContinue)" }
+                    Start-Sleep -Milliseconds 200
+                }
+                Start-Sleep 4 # mid-take: T0 was 3 s after the takes were asked for, the takes last 8 s
+                $during = @(Invoke-Command $Rig { Get-SyncCapture -Name $using:name })
+                @($during | Where-Object State -eq Recording).Count | Should -Be 3
+            }
+            finally {
+                # kill -9: the controller's pwsh and its ssh clients vanish without closing anything.
+                Get-Process | Where-Object { $_.Parent.Id -eq $p.Id } | Stop-Process -Force -ErrorAction SilentlyContinue
+                Stop-Process -Id $p.Id -Force -ErrorAction SilentlyContinue
+            }
+            $results = @(Invoke-Command $Rig { Wait-SyncCapture -Name $using:name -Timeout 60 } | Sort-Object PSComputerName)
+            $results.Count | Should -Be 3
+            $results.PSComputerName | Should -Be $HostNames
+            foreach ($r in $results) {
+                $r.State -eq 'Completed' | Should -BeTrue -Because "$($r.PSComputerName): $($r.State)"
+                $r.Expected | Should -Be 160
+                $r.Captured | Should -Be 160 -Because "$($r.PSComputerName) lost $($r.Lost) frames"
+            }
+            # A new session sees every take as Completed.
+            $fresh = New-PSSession -HostName $HostNames
+            try {
+                $seen = @(Invoke-Command $fresh { Get-SyncCapture -Name $using:name })
+                @($seen | Where-Object { $_.State -eq 'Completed' -and $_.Captured -eq 160 }).Count | Should -Be 3
+                ($seen | Format-Table | Out-String -Width 250) | Should -Match "$name\s+Completed\s+100%"
+            }
+            finally { $fresh | Remove-PSSession }
+        }
+
+        It 'a later session finds long takes whose session was closed, and stops them on one frame with Stop-SyncCapture -All -At' {
+            $name = "long-$(Get-Random)"
+            $first = New-PSSession -HostName $HostNames
+            $t0 = [DateTimeOffset]::UtcNow.AddSeconds(3)
+            Invoke-Command $first { Import-Module PsCamSync; Get-SyncCamera -Simulated 1 | Start-SyncCapture -FrameRate 50 -Duration 3600 -StartTime $using:t0 -Path /srv/takes/$using:name -Name $using:name } | Out-Null
+            $first | Remove-PSSession # closing the session that started them: its jobs go, the takes do not
+            Start-Sleep 4
+            $later = New-PSSession -HostName $HostNames
+            try {
+                $seen = @(Invoke-Command $later { Import-Module PsCamSync; Get-SyncCapture -Name $using:name -State Recording })
+                $seen.Count | Should -Be 3
+                $at = $t0.AddSeconds(6)
+                $stopped = @(Invoke-Command $later { Stop-SyncCapture -All -At $using:at -Wait })
+                @($stopped | Where-Object Name -eq $name).Count | Should -Be 3
+                @($stopped | Where-Object State -eq Stopped).Count | Should -Be 3
+                # 50 Hz: the first frame due at or after -At is the end: 6 s * 50.
+                ($stopped | Where-Object Name -eq $name).EndFrameIndex | Should -Be @(300, 300, 300)
+            }
+            finally { $later | Remove-PSSession }
+        }
+
+        It 'SIGKILL of a recorder leaves a take that reads as Crashed, with its counts rebuilt from the rows and its video readable' {
+            $name = "killed-$(Get-Random)"
+            Invoke-Command $Rig[1] { Get-SyncCamera -Simulated 2 | Start-SyncCapture -FrameRate 20 -Duration 3600 -Lead 1 -Path /srv/takes/$using:name -Name $using:name } | Out-Null
+            $crashed = Invoke-Command $Rig[1] {
+                $deadline = [DateTime]::UtcNow.AddSeconds(30)
+                while ((Get-SyncCapture -Name $using:name).Captured -lt 40) {
+                    if ([DateTime]::UtcNow -gt $deadline) { throw 'the take captured nothing in 30 s' }
+                    Start-Sleep -Milliseconds 200
+                }
+                $recorder = (Get-SyncCapture -Name $using:name).ProcessId
+                Stop-Process -Id $recorder -Force
+                # Gone, or a zombie (nothing in the host's namespaces reaps orphans): either way it records no more.
+                while ((Test-Path "/proc/$recorder") -and (Get-Content "/proc/$recorder/stat" -ErrorAction SilentlyContinue) -notmatch '\) Z ') { Start-Sleep -Milliseconds 50 }
+                $info = Get-SyncCapture -Name $using:name
+                $rows = Import-Csv (Join-Path $info.TakePath 'sim-0.frames.csv')
+                $frames = [long](ffprobe -v error -count_frames -select_streams v:0 -show_entries stream=nb_read_frames -of csv=p=0 (Join-Path $info.TakePath 'sim-0.y4m'))
+                [pscustomobject]@{ Info = $info; Rows = $rows.Count; CapturedRows = @($rows | Where-Object status -eq 'Captured').Count; VideoFrames = $frames; Report = Measure-SyncTake $info.TakePath }
+            }
+            $crashed.Info.State -eq 'Crashed' | Should -BeTrue
+            $crashed.Info.IsRecording | Should -BeFalse
+            $crashed.Info.StopReason | Should -Match 'without finalising'
+            $crashed.Rows | Should -BeGreaterThan 10
+            $crashed.Info.Expected | Should -BeGreaterOrEqual ($crashed.Rows * 2)
+            $crashed.VideoFrames | Should -BeGreaterOrEqual $crashed.CapturedRows
+            $crashed.Report.State -eq 'Crashed' | Should -BeTrue
+            # Wait-SyncCapture gives its result again, from any session, as for any take that ended.
+            $again = Invoke-Command $Rig[1] { Wait-SyncCapture -Name $using:name -Timeout 5 }
+            $again.State -eq 'Crashed' | Should -BeTrue
+            $again.Captured | Should -Be $crashed.Info.Captured
+        }
+
+        It 'a camera held by a take started in another session is refused, naming that take' {
+            $name = "holder-$(Get-Random)"
+            $other = New-PSSession -HostName pi-c
+            try {
+                Invoke-Command $other { Import-Module PsCamSync; Start-SyncCapture sim-0 -Backend Simulated -FrameRate 10 -Duration 3600 -Lead 1 -Path /srv/takes/$using:name -Name $using:name } | Out-Null
+                $refusal = Invoke-Command $Rig[2] {
+                    try { Start-SyncCapture sim-0 -Backend Simulated -FrameRate 10 -FrameCount 10 -Lead 1 -Path "/srv/takes/second-$(Get-Random)" -Wait -ErrorAction Stop; 'started' }
+                    catch { [pscustomobject]@{ Id = $_.FullyQualifiedErrorId; Message = $_.Exception.Message } }
+                }
+                $refusal.Id | Should -Match '^SyncCaptureArgumentInvalid'
+                $refusal.Message | Should -Match "camera 'sim-0' is recording in take '$name'"
+                $refusal.Message | Should -Match 'Stop-SyncCapture -Name'
+            }
+            finally {
+                Invoke-Command $Rig[2] { Stop-SyncCapture -Name $using:name -Wait } | Out-Null
+                $other | Remove-PSSession
+            }
         }
     }
 
