@@ -25,7 +25,7 @@
     PrivateData          = @{
         PSData = @{
             Tags         = @('camera', 'video', 'capture', 'synchronization', 'PTP', 'GenICam', 'GigEVision', 'Linux')
-            ReleaseNotes = 'First release: Get-SyncCamera, Start-SyncCapture, Stop-SyncCapture, Measure-SyncTake, Test-PtpSync, Get-CameraTimestampDelta.'
+            ReleaseNotes = 'First release: Get-SyncCamera, Start-SyncCapture, Get-SyncCapture, Wait-SyncCapture, Stop-SyncCapture, Measure-SyncTake, Test-PtpSync, Get-CameraTimestampDelta. A take records in a recorder process of its own on its host and outlives the session that started it.'
         }
     }
 }

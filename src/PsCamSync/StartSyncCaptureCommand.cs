@@ -96,7 +96,7 @@ public sealed class StartSyncCaptureCommand : PsCamSyncCmdlet
 
     /// <summary>
     /// Records inside this session's process instead of a recorder process of its own: the take then ends with this
-    /// session (its process), as before version 0.2. Default: a detached recorder, so the take outlives the session.
+    /// session (its process), as takes did before the recorder existed. Default: a detached recorder, so the take outlives the session.
     /// </summary>
     [Parameter]
     public SwitchParameter InProcess { get; set; }

@@ -11,9 +11,10 @@ namespace PsCamSync.Core.Recording;
 /// (<c>&lt;id&gt;.log</c>) and a lock file. Owned by the user with mode 0700, so only that user reaches the sockets.
 /// </summary>
 /// <remarks>
-/// Where it is: <c>$PSCAMSYNC_RUNTIME_DIR</c> when set; else <c>$XDG_RUNTIME_DIR/pscamsync</c> when that runtime
-/// folder exists (systemd-logind's <c>/run/user/&lt;uid&gt;</c>, emptied at logout and reboot); else, for root,
-/// <c>/run/pscamsync</c>; else <c>/tmp/pscamsync-&lt;euid&gt;</c>. The folder is refused (never used) when it is a symbolic link, belongs to
+/// Where it is: <c>$PSCAMSYNC_RUNTIME_DIR</c> when set; else, for root, <c>/run/pscamsync</c>; else
+/// <c>/tmp/pscamsync-&lt;euid&gt;</c>. Not <c>$XDG_RUNTIME_DIR</c>: systemd-logind deletes that folder when the user's
+/// last login ends, which is exactly when a take must go on (the controller's SSH login was the only one), and sessions
+/// without it (cron, services) would look elsewhere. Both places are emptied at reboot, as running takes are. The folder is refused (never used) when it is a symbolic link, belongs to
 /// another user, or is open to group or others: someone else could then plant a socket that sessions would talk to.
 /// </remarks>
 public sealed class HostTakeDirectory
@@ -33,8 +34,6 @@ public sealed class HostTakeDirectory
     {
         if (Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } given)
             return System.IO.Path.GetFullPath(given);
-        if (Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR") is { Length: > 0 } xdg && Directory.Exists(xdg))
-            return System.IO.Path.Combine(xdg, "pscamsync");
         uint uid = RecorderNative.GetEffectiveUserId();
         if (uid == 0 && Directory.Exists("/run"))
             return "/run/pscamsync";

@@ -23,6 +23,22 @@ public sealed class RecorderLaunchOptions
     /// <summary>How long the recorder may take to open the cameras and start the take: default 60 s.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Environment variable with a command the recorder is started through, e.g. <c>systemd-run --quiet
+    /// --collect --</c> (words separated by spaces; no quoting).</summary>
+    public const string PrefixEnvironmentVariable = "PSCAMSYNC_RECORDER_PREFIX";
+
+    /// <summary>
+    /// A command and its arguments that the recorder is started through (it gets <c>dotnet PsCamSync.Recorder.dll
+    /// &lt;start-request&gt;</c> as its last arguments): <c>systemd-run --quiet --collect --</c> runs each recorder in a
+    /// transient unit of its own (the production option: the unit's limits, accounting and journal), <c>nice -n -5</c>
+    /// or <c>taskset -c 3</c> place it. Null: <c>$PSCAMSYNC_RECORDER_PREFIX</c> split at spaces; empty: none.
+    /// </summary>
+    public IReadOnlyList<string>? CommandPrefix { get; init; }
+
+    internal IReadOnlyList<string> ResolvePrefix() =>
+        CommandPrefix ?? (System.Environment.GetEnvironmentVariable(PrefixEnvironmentVariable) ?? "")
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     /// <summary>Extra environment variables for the recorder (null values remove one); e.g. runtime knobs for a benchmark.</summary>
     public IReadOnlyDictionary<string, string?>? Environment { get; init; }
 
@@ -130,7 +146,7 @@ public static class RecorderLauncher
         try
         {
             WriteStartRequest(directory, request);
-            Launch(dotnet, recorder, directory.StartRequestPath(request.Id), directory.LogPath(request.Id), options.Environment);
+            Launch(options.ResolvePrefix(), dotnet, recorder, directory.StartRequestPath(request.Id), directory.LogPath(request.Id), options.Environment);
         }
         catch (Exception e) when (e is PsCamSyncException or IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
         {
@@ -157,7 +173,7 @@ public static class RecorderLauncher
         RecorderNative.MakeOwnerOnly(path);
     }
 
-    private static void Launch(string dotnet, string recorder, string startFile, string logFile, IReadOnlyDictionary<string, string?>? environment)
+    private static void Launch(IReadOnlyList<string> prefix, string dotnet, string recorder, string startFile, string logFile, IReadOnlyDictionary<string, string?>? environment)
     {
         // sh starts the recorder in the background and exits: the recorder is orphaned to init (or the nearest
         // subreaper) at once, with stdin from /dev/null and its output in the log, never on this session's channel.
@@ -168,7 +184,7 @@ public static class RecorderLauncher
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (string a in new[] { "-c", "\"$@\" </dev/null >>\"$0\" 2>&1 &", logFile, dotnet, recorder, startFile })
+        foreach (string a in new[] { "-c", "\"$@\" </dev/null >>\"$0\" 2>&1 &", logFile }.Concat(prefix).Concat(new[] { dotnet, recorder, startFile }))
             start.ArgumentList.Add(a);
         if (environment is not null)
         {

@@ -34,14 +34,16 @@ public sealed class RecorderProcessTests : IDisposable
         _dir.Dispose();
     }
 
-    private RecorderStart Launch(string name, long frames, double rate = 30, params string[] cameras)
+    private RecorderStart Launch(string name, long frames, double rate = 30, params string[] cameras) => Launch(name, frames, null, rate, cameras);
+
+    private RecorderStart Launch(string name, long frames, RecorderLaunchOptions? options, double rate = 30, params string[] cameras)
     {
         var start = RecorderLauncher.Start(_host, new RecorderStartRequest
         {
             TakePath = _dir.Combine(name),
             Cameras = (cameras.Length == 0 ? new[] { "sim-0", "sim-1" } : cameras).Select(c => new CameraRequest(c, "Simulated")).ToList(),
             Plan = new CapturePlan { FrameRate = rate, FrameCount = frames, Lead = TimeSpan.FromSeconds(1), Name = name },
-        });
+        }, options);
         _recorders.Add(start.Take.Entry.Recorder!.ProcessId);
         return start;
     }
@@ -101,6 +103,16 @@ public sealed class RecorderProcessTests : IDisposable
         Assert.Equal(TakeState.Completed, entry.FinalState);
         Assert.False(File.Exists(entry.SocketPath), "the socket outlived its recorder");
         Assert.Equal(TakeState.Completed, HostTakes.Describe(entry).State);
+    }
+
+    [Fact]
+    public async Task ACommandPrefix_StartsTheRecorderThroughIt()
+    {
+        // What PSCAMSYNC_RECORDER_PREFIX does (systemd-run on production hosts); nice(1) shows in /proc.
+        var take = Launch("prefix", frames: 15, new RecorderLaunchOptions { CommandPrefix = new[] { "nice", "-n", "7" } }).Take;
+        string stat = File.ReadAllText($"/proc/{take.Entry.Recorder!.ProcessId}/stat");
+        Assert.Equal("7", stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[16]); // field 19, nice
+        Assert.Equal(TakeState.Completed, (await Ended(take, 60)).State);
     }
 
     [Fact]
