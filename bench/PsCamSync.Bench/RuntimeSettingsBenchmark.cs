@@ -25,6 +25,10 @@ namespace PsCamSync.Bench;
 /// medians to the default configuration's of the same run, and a recommendation picked by the rule printed with it.
 /// Builds nothing unless <c>--publish-r2r</c> is given; exit code 0 when every run could be measured, 2 for an argument
 /// error, 3 when the runner dll is missing, 4 when the R2R publish fails, 5 when some run could not be measured.
+/// ReadyToRun code is for one RID: the publish writes the COFF machine of linux-x64 (or linux-arm64) into our
+/// assemblies, and CoreCLR throws BadImageFormatException on loading an R2R image whose machine differs from its own
+/// (dotnet/runtime src/coreclr/vm/readytoruninfo.cpp, ReadyToRunInfo::Initialize: "be strict about disallowing machine
+/// mismatches"), so R2R assemblies cannot sit in one folder shared by linux-x64 and linux-arm64 hosts.
 /// </remarks>
 internal static class RuntimeSettingsBenchmark
 {
