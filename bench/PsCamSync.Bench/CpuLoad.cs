@@ -18,6 +18,10 @@ internal readonly record struct CpuLoad(long Total, long Idle, long Steal)
         return new CpuLoad(v.Sum(), v[3] + v[4], v[7]);
     }
 
+    /// <summary>The busy fraction (0 to 1) of all CPUs between two reads.</summary>
+    public static double Busy(CpuLoad before, CpuLoad after) =>
+        1 - (after.Idle - before.Idle) / (double)Math.Max(1, after.Total - before.Total);
+
     public static string Describe(CpuLoad before, CpuLoad after)
     {
         double total = Math.Max(1, after.Total - before.Total);

@@ -12,6 +12,7 @@ using PsCamSync.Bench;
 var benchmarks = new (string Name, string Summary, Func<string[], int> Run)[]
 {
     ("wake", "trigger wake-up error of DeadlineTimer vs plain sleep vs cyclictest (rt-tests)", WakeBenchmark.Run),
+    ("runtime", "runtime settings (tiering, GC mode, ReadyToRun) vs the C# runner's trigger wake-up and lost slots", RuntimeSettingsBenchmark.Run),
     ("alloc", "managed heap allocation per frame of a 4-camera 1920x1200 simulated take", AllocationBenchmark.Run),
 };
 
