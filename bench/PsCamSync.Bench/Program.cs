@@ -1,6 +1,6 @@
 // PsCamSync benchmarks: console programs that print their measurements next to a reference measured in the same
 // run. Usage:
-//   PsCamSync.Bench                 run every benchmark below, in order
+//   PsCamSync.Bench                 run the quick benchmarks below (InAll), in order
 //   PsCamSync.Bench <name> [args]   run one (its own arguments follow its name)
 //   PsCamSync.Bench --help          list them
 // Exit code: 0 when every benchmark that ran could measure and compare, else the first non-zero code.
@@ -9,16 +9,17 @@
 
 using PsCamSync.Bench;
 
-var benchmarks = new (string Name, string Summary, Func<string[], int> Run)[]
+// InAll: run when no benchmark is named; the others take minutes and run only by name.
+var benchmarks = new (string Name, string Summary, bool InAll, Func<string[], int> Run)[]
 {
-    ("wake", "trigger wake-up error of DeadlineTimer vs plain sleep vs cyclictest (rt-tests)", WakeBenchmark.Run),
-    ("runtime", "runtime settings (tiering, GC mode, ReadyToRun) vs the C# runner's trigger wake-up and lost slots", RuntimeSettingsBenchmark.Run),
-    ("alloc", "managed heap allocation per frame of a 4-camera 1920x1200 simulated take", AllocationBenchmark.Run),
+    ("wake", "trigger wake-up error of DeadlineTimer vs plain sleep vs cyclictest (rt-tests)", true, WakeBenchmark.Run),
+    ("alloc", "managed heap allocation per frame of a 4-camera 1920x1200 simulated take", true, AllocationBenchmark.Run),
+    ("runtime", "runtime settings (tiering, GC mode, ReadyToRun) vs the C# runner's trigger wake-up and lost slots (minutes; by name only)", false, RuntimeSettingsBenchmark.Run),
 };
 
 if (args.Length > 0 && args[0] is "-h" or "--help" or "help")
 {
-    Console.WriteLine("usage: PsCamSync.Bench [<benchmark> [arguments]]   (no benchmark: run all)");
+    Console.WriteLine("usage: PsCamSync.Bench [<benchmark> [arguments]]   (no benchmark: the quick ones, wake and alloc)");
     foreach (var b in benchmarks)
         Console.WriteLine($"  {b.Name,-8} {b.Summary}");
     return 0;
@@ -27,7 +28,7 @@ if (args.Length > 0 && args[0] is "-h" or "--help" or "help")
 if (args.Length == 0)
 {
     int firstFailure = 0;
-    foreach (var b in benchmarks)
+    foreach (var b in benchmarks.Where(b => b.InAll))
     {
         Console.WriteLine($"=== {b.Name}: {b.Summary}");
         int code = b.Run([]);

@@ -304,7 +304,6 @@ public sealed class StartSyncCaptureCommand : PsCamSyncCmdlet
             }
             if (Wait)
             {
-                CaptureRegistry.Shared.Add(take);
                 RunInForeground(take, options.Schedule);
                 return;
             }
@@ -312,7 +311,6 @@ public sealed class StartSyncCaptureCommand : PsCamSyncCmdlet
             SyncCaptureJob job;
             try
             {
-                CaptureRegistry.Shared.Add(take);
                 job = new SyncCaptureJob(CommandLine(), take, options.Schedule, infos);
                 job.Register(JobManager);
                 job.Begin();

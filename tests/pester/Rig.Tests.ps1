@@ -284,7 +284,7 @@ Describe 'The three-host rig' -Tag Rig -Skip:$SkipRig {
 `$ErrorActionPreference = 'Stop'
 Import-Module '$Repo/PsCamSync.psd1'
 `$s = New-PSSession -HostName $($HostNames -join ', ')
-`$t0 = [DateTimeOffset]::UtcNow.AddSeconds(3)
+`$t0 = [DateTimeOffset]::UtcNow.AddSeconds(10)   # three hosts' pwsh and recorders start on two cores: a generous lead
 Invoke-Command `$s { Get-SyncCamera -Simulated 2 | Start-SyncCapture -FrameRate 10 -FrameCount 80 -StartTime `$using:t0 -Path /srv/takes/$name -Name $name } | Out-Null
 'STARTED'
 Start-Sleep 600
@@ -299,15 +299,23 @@ Start-Sleep 600
                     if ($p.HasExited -or [DateTime]::UtcNow -gt $deadline) { throw "the controller did not start the takes: $(Get-Content $out, "$out.err" -Raw -ErrorAction SilentlyContinue)" }
                     Start-Sleep -Milliseconds 200
                 }
-                Start-Sleep 4 # mid-take: T0 was 3 s after the takes were asked for, the takes last 8 s
-                $during = @(Invoke-Command $Rig { Get-SyncCapture -Name $using:name })
-                @($during | Where-Object State -eq Recording).Count | Should -Be 3
+                # Mid-take: every host has recorded 10 frames per camera (of 80).
+                do {
+                    $during = @(Invoke-Command $Rig { Get-SyncCapture -Name $using:name })
+                    if ([DateTime]::UtcNow -gt $deadline.AddSeconds(30)) { throw "the takes did not record 20 frames: $($during | Out-String)" }
+                    Start-Sleep -Milliseconds 200
+                } until (@($during | Where-Object { $_.State -eq 'Recording' -and $_.Captured -ge 20 }).Count -eq 3)
+                @($during | Where-Object { $_.Captured -lt 150 }).Count | Should -Be 3 -Because 'the controller must go while the takes record'
             }
             finally {
-                # kill -9: the controller's pwsh and its ssh clients vanish without closing anything.
-                Get-Process | Where-Object { $_.Parent.Id -eq $p.Id } | Stop-Process -Force -ErrorAction SilentlyContinue
-                Stop-Process -Id $p.Id -Force -ErrorAction SilentlyContinue
+                # kill -9: the controller's pwsh (the dotnet muxer and the pwsh it runs), gone without closing anything;
+                # its ssh clients then lose their pipes.
+                $controllerProcesses = @(Get-Process | Where-Object { $_.CommandLine -like "*$file*" })
+                $controllerProcesses | Stop-Process -Force
+                $controllerProcesses | ForEach-Object { $_.WaitForExit(10000) | Out-Null }
             }
+            $controllerProcesses.Count | Should -BeGreaterOrEqual 2 -Because 'dotnet pwsh runs the muxer and pwsh'
+            @($controllerProcesses | Where-Object { -not $_.HasExited }).Count | Should -Be 0
             $results = @(Invoke-Command $Rig { Wait-SyncCapture -Name $using:name -Timeout 60 } | Sort-Object PSComputerName)
             $results.Count | Should -Be 3
             $results.PSComputerName | Should -Be $HostNames
@@ -329,7 +337,7 @@ Start-Sleep 600
         It 'a later session finds long takes whose session was closed, and stops them on one frame with Stop-SyncCapture -All -At' {
             $name = "long-$(Get-Random)"
             $first = New-PSSession -HostName $HostNames
-            $t0 = [DateTimeOffset]::UtcNow.AddSeconds(3)
+            $t0 = [DateTimeOffset]::UtcNow.AddSeconds(5)
             Invoke-Command $first { Import-Module PsCamSync; Get-SyncCamera -Simulated 1 | Start-SyncCapture -FrameRate 50 -Duration 3600 -StartTime $using:t0 -Path /srv/takes/$using:name -Name $using:name } | Out-Null
             $first | Remove-PSSession # closing the session that started them: its jobs go, the takes do not
             Start-Sleep 4
@@ -337,12 +345,13 @@ Start-Sleep 600
             try {
                 $seen = @(Invoke-Command $later { Import-Module PsCamSync; Get-SyncCapture -Name $using:name -State Recording })
                 $seen.Count | Should -Be 3
-                $at = $t0.AddSeconds(6)
+                $at = [DateTimeOffset]::UtcNow.AddSeconds(4)
                 $stopped = @(Invoke-Command $later { Stop-SyncCapture -All -At $using:at -Wait })
                 @($stopped | Where-Object Name -eq $name).Count | Should -Be 3
                 @($stopped | Where-Object State -eq Stopped).Count | Should -Be 3
-                # 50 Hz: the first frame due at or after -At is the end: 6 s * 50.
-                ($stopped | Where-Object Name -eq $name).EndFrameIndex | Should -Be @(300, 300, 300)
+                # 50 Hz: the first frame due at or after -At is the end, the same on every host.
+                $end = [long][math]::Ceiling(($at - $t0).Ticks / 200000.0)
+                ($stopped | Where-Object Name -eq $name).EndFrameIndex | Should -Be @($end, $end, $end)
             }
             finally { $later | Remove-PSSession }
         }
