@@ -164,11 +164,11 @@ Describe 'Start-SyncCapture -Wait' -Tag CI {
         $r.Captured | Should -Be 20
     }
 
-    It 'stops and finalises the take when the pipeline is stopped (Ctrl+C)' {
+    It 'with -InProcess, stops and finalises the take when the pipeline is stopped (Ctrl+C)' {
         $path = NewTakePath 'ctrlc'
         $ps = [powershell]::Create()
         try {
-            $null = $ps.AddScript("Import-Module '$Manifest'; Start-SyncCapture -CameraId sim-0 -FrameRate 30 -Duration 600 -Lead 1 -Path '$path' -Wait")
+            $null = $ps.AddScript("Import-Module '$Manifest'; Start-SyncCapture -CameraId sim-0 -FrameRate 30 -Duration 600 -Lead 1 -Path '$path' -Wait -InProcess")
             $async = $ps.BeginInvoke()
             $deadline = [DateTime]::UtcNow.AddSeconds(30)
             while (-not (Test-Path (Join-Path $path 'take.json')) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
@@ -180,6 +180,27 @@ Describe 'Start-SyncCapture -Wait' -Tag CI {
         $manifest = Get-Content (Join-Path $path 'take.json') -Raw | ConvertFrom-Json
         [PsCamSync.Core.Takes.TakeState]$manifest.State | Should -Be 'Stopped'
         $manifest.EndFrameIndex | Should -BeLessThan 18000
+    }
+
+    It 'in its recorder, stops the waiting but not the take when the pipeline is stopped (Ctrl+C, or a session that goes away)' {
+        $path = NewTakePath 'ctrlc-rec'
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript("Import-Module '$Manifest'; Start-SyncCapture -CameraId sim-0 -FrameRate 30 -Duration 600 -Lead 1 -Path '$path' -Wait")
+            $async = $ps.BeginInvoke()
+            $deadline = [DateTime]::UtcNow.AddSeconds(30)
+            while (-not (Test-Path (Join-Path $path 'take.json')) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            Start-Sleep -Seconds 1
+            $ps.Stop()
+            $async.IsCompleted | Should -BeTrue
+        }
+        finally { $ps.Dispose() }
+        $take = Get-SyncCapture | Where-Object TakePath -EQ $path
+        $take.State | Should -Be 'Recording'
+        $take.IsRecording | Should -BeTrue
+        $stopped = $take | Stop-SyncCapture -Wait
+        $stopped.State | Should -Be 'Stopped'
+        $stopped.EndFrameIndex | Should -BeLessThan 18000
     }
 }
 
