@@ -146,7 +146,10 @@ internal sealed class TriggerLoop
                 if (n >= EndIndex)
                     break;
                 long error = woke - due;
-                _wakeErrors.Record(error);
+                // A slot due before the loop was ready was never waited for: its "error" is the setup's overrun (it is
+                // TriggerLate and named by its own fault), not a wake-up of the timer.
+                if (due >= ready)
+                    _wakeErrors.Record(error);
                 bool late = error > _lateToleranceNs;
                 if (late)
                     (due < ready ? DueBeforeReady : WokeLate).Add(n);

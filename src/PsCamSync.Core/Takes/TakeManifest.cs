@@ -145,7 +145,9 @@ public sealed class TriggerThreadReport
     public long SpinNs { get; set; }
     /// <summary>Settings that were refused, with errno text (e.g. "SCHED_FIFO: EPERM").</summary>
     public List<string> Refused { get; set; } = new();
-    /// <summary>Wake-up error statistics over the take, µs after the deadline.</summary>
+    /// <summary>Wake-up error statistics over the take, µs after the deadline, of the slots due once the trigger thread
+    /// was ready (<see cref="ReadyNs"/>): slots due before were not waited for (they are TriggerLate, with a fault of
+    /// their own), and their lateness is the setup's, not the timer's.</summary>
     public double WakeErrorP50Us { get; set; }
     /// <summary>99th percentile of the wake-up error, µs.</summary>
     public double WakeErrorP99Us { get; set; }

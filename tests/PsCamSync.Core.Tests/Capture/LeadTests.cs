@@ -35,6 +35,9 @@ public class LeadTests
         Assert.True(late > 0, SimulatedTakeTests.Describe(manifest));
         Assert.All(manifest.Cameras, c => Assert.Equal(late, c.Counts.TriggerLate));
         Assert.True(manifest.TriggerThread!.ReadyNs > schedule.TimeOf(first), "the trigger thread was ready before the first slot");
+        // The wake-up statistics are the timer's: the slots due before the thread was ready are not in them.
+        Assert.True(manifest.TriggerThread.WakeErrorMaxUs * 1000 < manifest.TriggerThread.ReadyNs - schedule.TimeOf(first),
+            $"wake-up max {manifest.TriggerThread.WakeErrorMaxUs} µs counts the {(manifest.TriggerThread.ReadyNs - schedule.TimeOf(first)) / 1000} µs the setup overran");
 
         var setupFaults = manifest.Faults.Where(f => f.Message.Contains(DueBeforeReady)).ToList();
         var fault = Assert.Single(setupFaults);
