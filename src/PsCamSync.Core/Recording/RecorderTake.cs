@@ -19,6 +19,7 @@ public sealed class RecorderTake : IRunningTake
     private HostTakeEntry _entry;
     private CaptureProgress _lastProgress;
     private string? _finalManifestError;
+    private int _disposed;
 
     private RecorderTake(HostTakeDirectory directory, HostTakeEntry entry)
     {
@@ -71,7 +72,7 @@ public sealed class RecorderTake : IRunningTake
             if (reply?.Progress is { } progress)
                 _lastProgress = progress;
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
         {
             // No longer followed: the last progress stands.
         }
@@ -96,9 +97,11 @@ public sealed class RecorderTake : IRunningTake
             _lastProgress = progress with { EndFrameIndex = reply.EndFrameIndex ?? progress.EndFrameIndex };
     }
 
-    /// <summary>Stops following the take (the recorder and the take go on).</summary>
+    /// <summary>Stops following the take (the recorder and the take go on). Safe to call more than once.</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
         _following.Cancel();
         _following.Dispose();
     }
@@ -119,7 +122,9 @@ public sealed class RecorderTake : IRunningTake
 
     private async Task<TakeManifest> FollowAsync()
     {
-        var token = _following.Token;
+        CancellationToken token;
+        try { token = _following.Token; }
+        catch (ObjectDisposedException) { token = new CancellationToken(canceled: true); } // disposed first: one look
         while (true)
         {
             var entry = Refresh();
