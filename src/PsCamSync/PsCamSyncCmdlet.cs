@@ -41,8 +41,7 @@ public abstract class PsCamSyncCmdlet : PSCmdlet, IDisposable
         var slots = new List<OpenedCamera>(requests.Count);
         if (requests.Count == 0)
             return slots;
-        int simulated = CameraSelection.SimulatedCountFor(requests);
-        var backends = CameraBackends.Names.Select(n => CameraBackends.Create(n, simulated)).ToList();
+        var backends = CameraSelection.BackendsFor(requests);
         try
         {
             foreach (var request in requests)

@@ -47,7 +47,7 @@ public sealed class SyncCaptureInfo
                 Expected += c.Counts.Expected;
                 Captured += c.Counts.Captured;
                 Incomplete += c.Counts.Incomplete;
-                Lost += c.Counts.TriggerMissed + c.Counts.TriggerLate + c.Counts.Dropped + c.Counts.WriteFailed + c.Counts.CameraLost;
+                Lost += SyncTakeResult.LostOf(c.Counts);
             }
             Faults = m.Faults.Count;
             StopReason = m.StopReason;

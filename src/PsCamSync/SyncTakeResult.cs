@@ -28,10 +28,15 @@ public sealed class SyncTakeResult
             Expected += c.Counts.Expected;
             Captured += c.Counts.Captured;
             Incomplete += c.Counts.Incomplete;
-            Lost += c.Counts.TriggerMissed + c.Counts.TriggerLate + c.Counts.Dropped + c.Counts.WriteFailed + c.Counts.CameraLost;
+            Lost += LostOf(c.Counts);
         }
         Faults = manifest.Faults.Count;
     }
+
+    /// <summary>Slots without pixels among <paramref name="counts"/>: trigger missed, trigger late, dropped, write failed,
+    /// camera lost (what <see cref="Lost"/> and <see cref="SyncCaptureInfo.Lost"/> sum over the cameras).</summary>
+    internal static long LostOf(FrameCounts counts) =>
+        counts.TriggerMissed + counts.TriggerLate + counts.Dropped + counts.WriteFailed + counts.CameraLost;
 
     /// <summary>Take name.</summary>
     public string Name { get; }

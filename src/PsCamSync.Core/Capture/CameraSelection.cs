@@ -116,6 +116,16 @@ public static class CameraSelection
         return count;
     }
 
+    /// <summary>
+    /// The standard backends to open <paramref name="requests"/> on (<see cref="CameraBackends.Open"/>): every backend
+    /// by name, the simulated one offering <see cref="SimulatedCountFor"/> cameras.
+    /// </summary>
+    public static IReadOnlyList<ICameraBackend> BackendsFor(IEnumerable<CameraRequest> requests)
+    {
+        int simulated = SimulatedCountFor(requests);
+        return CameraBackends.Names.Select(n => CameraBackends.Create(n, simulated)).ToList();
+    }
+
     /// <summary>True for the simulated backend's name.</summary>
     public static bool IsSimulated(string backendName) =>
         string.Equals(backendName, "Simulated", StringComparison.OrdinalIgnoreCase);

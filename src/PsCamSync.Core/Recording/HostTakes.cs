@@ -106,13 +106,12 @@ public static class HostTakes
     /// What became of <paramref name="entry"/>: asks its recorder for progress while it lives, else reads its take folder.
     /// </summary>
     /// <param name="entry">The take's entry.</param>
-    /// <param name="askRecorder">False skips the status request (a listing that needs no progress).</param>
-    public static HostTakeStatus Describe(HostTakeEntry entry, bool askRecorder = true)
+    public static HostTakeStatus Describe(HostTakeEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
         if (IsLive(entry))
         {
-            if (!askRecorder || entry.SocketPath.Length == 0)
+            if (entry.SocketPath.Length == 0)
                 return new HostTakeStatus(entry, true, TakeState.Recording, null, null, null);
             try
             {

@@ -109,8 +109,7 @@ public static class RecorderProcess
         var cameras = new List<ICamera>();
         try
         {
-            int simulated = CameraSelection.SimulatedCountFor(request.Cameras);
-            var backends = CameraBackends.Names.Select(n => CameraBackends.Create(n, simulated)).ToList();
+            var backends = CameraSelection.BackendsFor(request.Cameras);
             var cameraErrors = new List<RecorderError>();
             foreach (var r in request.Cameras)
             {
