@@ -59,6 +59,12 @@ public interface ICamera : IDisposable
     /// returned; <see cref="IDisposable.Dispose"/> afterwards does nothing. Default: <see cref="IDisposable.Dispose"/>.
     /// </summary>
     void Abandon() => Dispose();
+
+    /// <summary>
+    /// Where the device takes GVCP commands (GigE Vision: its IP address and UDP port 3956), for unicast ACTION_CMDs and
+    /// to tell whose ACTION_ACK came back; null for a camera without GVCP (USB3, or a backend that does not say).
+    /// </summary>
+    System.Net.IPEndPoint? GvcpEndPoint => null;
 }
 
 /// <summary>A source of cameras: discovery plus opening by id, serial or address.</summary>

@@ -65,4 +65,13 @@ public interface IFeatureMap
 
     /// <summary>Executes an ICommand feature (e.g. <c>TriggerSoftware</c>, <c>TimestampLatch</c>).</summary>
     void Execute(string name);
+
+    /// <summary>
+    /// The entry names an IEnumeration feature offers now (e.g. TriggerSource: <c>Software</c>, <c>Action0</c>, <c>Line0</c>),
+    /// so a caller can see whether the device supports a value without writing it.
+    /// </summary>
+    /// <exception cref="FeatureException">The feature does not exist, is not an IEnumeration, or this feature map cannot list
+    /// entries (the default implementation).</exception>
+    IReadOnlyList<string> GetEnumerationEntries(string name) =>
+        throw new FeatureException(name, $"{name}: this feature map cannot list enumeration entries.");
 }
