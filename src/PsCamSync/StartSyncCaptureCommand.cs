@@ -90,6 +90,22 @@ public sealed class StartSyncCaptureCommand : PsCamSyncCmdlet
     [ValidateNotNullOrEmpty]
     public string? Name { get; set; }
 
+    /// <summary>
+    /// How frames are started: Software (a trigger per camera per frame), Action (one GigE Vision ACTION_CMD per frame for
+    /// every camera), ScheduledAction (ACTION_CMDs carrying Tn, sent ahead: each camera fires on its own PTP clock), or
+    /// CameraScheduler (the cameras' action scheduler, committed once). Default: the best mode every camera supports;
+    /// the take records which (TriggerMode in take.json and in the result).
+    /// </summary>
+    [Parameter]
+    public SyncTriggerMode? TriggerMode { get; set; }
+
+    /// <summary>Network interface whose subnet broadcast carries the ACTION_CMDs (e.g. eth1). Default: the interface whose
+    /// IPv4 subnet holds the cameras.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NetworkInterfaceCompleter))]
+    public string? ActionInterface { get; set; }
+
     /// <summary>Records in the foreground with a progress bar and writes the result instead of a job.</summary>
     [Parameter(Mandatory = true, ParameterSetName = WaitSet)]
     public SwitchParameter Wait { get; set; }
@@ -115,6 +131,7 @@ public sealed class StartSyncCaptureCommand : PsCamSyncCmdlet
         {
             FrameRate = FrameRate, Period = Period, StartTime = StartTime, Lead = Lead, Duration = Duration,
             FrameCount = FrameCount, BufferMemory = BufferMemory, Exposure = Exposure, Encoder = Encoder, Name = Name,
+            TriggerMode = TriggerMode, ActionInterface = ActionInterface,
         };
 
         IReadOnlyList<CameraRequest> requests = Array.Empty<CameraRequest>();
@@ -198,6 +215,7 @@ public sealed class StartSyncCaptureCommand : PsCamSyncCmdlet
         WriteVerbose(string.Format(CultureInfo.InvariantCulture,
             "Take '{0}' recording to {1} in recorder process {2}, ready {3:0} ms after the launch; trigger thread: {4}.",
             take.Name, take.TakePath, take.Entry.Recorder?.ProcessId, (start.StartedNs - start.LaunchedNs) / 1e6, Granted(start.Granted)));
+        WriteTriggerMode(take.TakePath);
         if (Wait)
         {
             RunInForeground(take, start.Schedule);
@@ -207,6 +225,20 @@ public sealed class StartSyncCaptureCommand : PsCamSyncCmdlet
         job.Register(JobManager);
         job.Begin();
         WriteObject(job);
+    }
+
+    /// <summary>Says which trigger mode the take uses and why (a camera that lacks actions makes the take fall back).</summary>
+    private void WriteTriggerMode(string takePath)
+    {
+        try
+        {
+            var manifest = TakeFolder.ReadManifest(takePath);
+            WriteVerbose($"Trigger mode {manifest.TriggerMode}: {manifest.TriggerModeNote}.");
+        }
+        catch (TakeFolderException e)
+        {
+            WriteCoreError(e, "SyncCaptureManifestUnreadable", takePath);
+        }
     }
 
     private static string Granted(TriggerThreadReport? granted) => granted is null ? "not yet known" :
@@ -304,6 +336,7 @@ public sealed class StartSyncCaptureCommand : PsCamSyncCmdlet
             }
             if (Wait)
             {
+                WriteTriggerMode(take.TakePath);
                 RunInForeground(take, options.Schedule);
                 return;
             }
@@ -321,6 +354,7 @@ public sealed class StartSyncCaptureCommand : PsCamSyncCmdlet
                 throw;
             }
             WriteVerbose($"Take '{take.Name}' recording to {take.TakePath} as job {job.Id}, in this session's process.");
+            WriteTriggerMode(take.TakePath);
             WriteObject(job);
         }
         finally

@@ -31,6 +31,7 @@ public sealed class SyncTakeResult
             Lost += LostOf(c.Counts);
         }
         Faults = manifest.Faults.Count;
+        TriggerMode = manifest.TriggerMode.ToString();
     }
 
     /// <summary>Slots without pixels among <paramref name="counts"/>: trigger missed, trigger late, dropped, write failed,
@@ -43,6 +44,10 @@ public sealed class SyncTakeResult
 
     /// <summary>Host that recorded the take.</summary>
     public string Host { get; }
+
+    /// <summary>How the frames were started: Software, Action, ScheduledAction or CameraScheduler (a string, so that it
+    /// compares by name after Invoke-Command too).</summary>
+    public string TriggerMode { get; }
 
     /// <summary>How the take ended: Completed, Stopped or Faulted.</summary>
     public TakeState State { get; }

@@ -80,6 +80,9 @@ public static class TakeAnalyzer
             Path = string.Join("; ", data.Folders.Select(f => f.Path)),
             Host = string.Join(", ", data.Folders.Select(f => f.Manifest.Host).Distinct()),
             MatchedBy = mode,
+            TriggerMode = data.Folders.Select(f => f.Manifest.TriggerMode).Distinct().Count() == 1
+                ? data.Folders[0].Manifest.TriggerMode.ToString()
+                : string.Join(", ", data.Folders.Select(f => $"{f.Manifest.Host} {f.Manifest.TriggerMode}")),
             State = CombinedState(data.Status.Select(st => st.State)),
             ExpectedFrameSets = UnionLength(expectedRanges),
             CompleteFrameSets = sets.LongCount(s => IsComplete(s, cameras) && (mode != MatchByIndex || InRanges(s.Index, expectedRanges))),

@@ -78,6 +78,9 @@ public sealed class TakeReport
     public string Host { get; init; } = "";
     /// <summary>How frames were matched across cameras: <c>Index</c> or <c>NearestDeviceTimestamp</c>.</summary>
     public string MatchedBy { get; init; } = "";
+    /// <summary>How the frames were started (take.json TriggerMode): Software, Action, ScheduledAction or CameraScheduler; for
+    /// several folders that differ, each distinct mode with its host ("pi-a Action, pi-b Software").</summary>
+    public string TriggerMode { get; init; } = "";
     /// <summary>
     /// The take's state: as its <c>take.json</c> says, except <see cref="TakeState.Crashed"/> for a take left in
     /// Recording whose recorder process is gone (its counts are then rebuilt from the frames tables). Several folders:

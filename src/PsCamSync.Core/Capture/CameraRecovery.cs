@@ -29,6 +29,7 @@ internal sealed class CameraRecovery
     private readonly Action<string?, string, string, Exception?> _fault;
     private readonly Lock _rejoinGate;
     private readonly Func<bool> _finalising;
+    private readonly ActionTrigger? _action; // the take's action trigger: a reopened camera gets its keys (and scheduler) again
     private readonly SemaphoreSlim _signal = new(0);
     private readonly ManualResetEventSlim _stopped = new();
     private readonly Thread _thread;
@@ -43,8 +44,10 @@ internal sealed class CameraRecovery
     public sealed record TakeCameraIdentity(string Backend, string Id, string Serial, string Address, double? ExposureUs);
 
     public CameraRecovery(CameraPipeline pipeline, TriggerPort port, TakeCameraIdentity identity, FrameSchedule schedule,
-        Func<ICameraBackend> backend, Action<string?, string, string, Exception?> fault, Lock rejoinGate, Func<bool> finalising)
+        Func<ICameraBackend> backend, Action<string?, string, string, Exception?> fault, Lock rejoinGate, Func<bool> finalising,
+        ActionTrigger? action = null)
     {
+        _action = action;
         _pipeline = pipeline;
         _port = port;
         _identity = identity;
@@ -143,7 +146,10 @@ internal sealed class CameraRecovery
                 camera.Dispose(); // another camera answers at the address: not ours
                 return false;
             }
-            camera.ConfigureSoftwareTrigger(_identity.ExposureUs);
+            if (_action is null)
+                camera.ConfigureSoftwareTrigger(_identity.ExposureUs);
+            else
+                _action.Configure(camera, _identity.ExposureUs);
             if (camera.FrameBytes > _pipeline.RingFrameBytes)
             {
                 _fault(id, "Camera", $"camera '{id}' answered again but its frames ({camera.FrameBytes} bytes) no longer fit the take's ring buffers ({_pipeline.RingFrameBytes} bytes); it does not rejoin.", null);
@@ -186,7 +192,20 @@ internal sealed class CameraRecovery
                 from = _schedule.FirstIndexAtOrAfter(SharedTimeline.NowNs() + lead);
                 _pipeline.WarmUpBefore(_schedule.TimeOf(from));
                 _pipeline.Camera = camera;
-                _port.ScheduleRejoin(camera, from);
+                if (_action is not null)
+                {
+                    try
+                    {
+                        _action.Arm(camera, _schedule, from); // CameraScheduler: it fires from slot `from` on its own clock
+                    }
+                    catch (FeatureException e)
+                    {
+                        _fault(id, "Camera", $"camera '{id}' answered again but its action scheduler could not be armed: {e.Message}; it does not rejoin.", e);
+                        from = -1;
+                    }
+                }
+                if (from >= 0)
+                    _port.ScheduleRejoin(camera, from);
             }
         }
         if (from < 0)

@@ -49,6 +49,20 @@ public sealed class CaptureOptions
     /// </summary>
     public IReadOnlyList<Cameras.ICameraBackend>? Backends { get; init; }
 
+    /// <summary>How frames are started; null (default) = the best mode every camera supports (<see cref="TriggerModeChoice"/>).</summary>
+    public Cameras.SyncTriggerMode? TriggerMode { get; init; }
+
+    /// <summary>Network interface (e.g. <c>eth1</c>, <c>lo</c>) whose subnet broadcast carries the take's ACTION_CMDs; null = the
+    /// interface whose IPv4 subnet holds the first camera's GVCP address.</summary>
+    public string? ActionInterface { get; init; }
+
+    /// <summary>UDP port the ACTION_CMDs go to; null = 3956 (GigE Vision's GVCP port, where every camera listens).</summary>
+    public int? ActionPort { get; init; }
+
+    /// <summary>ptp4l's management socket, read for the domain's timescale (timePropertiesDS) when scheduled actions need it;
+    /// null = the default path when it exists.</summary>
+    public string? PtpSocketPath { get; init; }
+
     /// <summary>Take name recorded in the manifest; default: the folder name.</summary>
     public string? Name { get; init; }
 }

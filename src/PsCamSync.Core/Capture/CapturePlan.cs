@@ -56,6 +56,12 @@ public sealed class CapturePlan
     /// <summary>Take name; null names the take after its folder.</summary>
     public string? Name { get; init; }
 
+    /// <summary>Trigger mode; null = the best mode every camera supports.</summary>
+    public Cameras.SyncTriggerMode? TriggerMode { get; init; }
+
+    /// <summary>Network interface for the ACTION_CMDs; null = the one whose subnet holds the cameras.</summary>
+    public string? ActionInterface { get; init; }
+
     /// <summary>The frame period in ns from <see cref="FrameRate"/> or <see cref="Period"/>.</summary>
     /// <exception cref="InvalidCaptureArgumentException">Both or neither given (names <c>Period</c> or <c>FrameRate</c>),
     /// a rate that is not positive (<c>FrameRate</c>), or a period that is not positive (<c>Period</c>).</exception>
@@ -125,6 +131,10 @@ public sealed class CapturePlan
         CheckName(Name);
         CheckBufferMemory(BufferMemory);
         CheckExposure(Exposure, schedule.PeriodNs);
+        if (TriggerMode is { } mode && !Enum.IsDefined(mode))
+            throw new InvalidCaptureArgumentException("TriggerMode", $"'{mode}' is not a trigger mode; use one of {string.Join(", ", Enum.GetNames<Cameras.SyncTriggerMode>())}.");
+        if (ActionInterface is { } nic && (nic.Length == 0 || nic.Length > 15 || nic.Contains('/') || nic.Any(char.IsWhiteSpace)))
+            throw new InvalidCaptureArgumentException("ActionInterface", $"'{nic}' is not a network interface name (1-15 characters, no '/' or spaces); give one such as eth1 or lo (see 'ip link').");
         if (!Enum.IsDefined(Encoder))
             throw new InvalidCaptureArgumentException("Encoder", $"'{Encoder}' is not an encoder; use one of {string.Join(", ", Enum.GetNames<VideoEncoder>())}.");
         return new CaptureOptions
@@ -135,6 +145,8 @@ public sealed class CapturePlan
             BufferMemoryBytes = BufferMemory,
             ExposureUs = Exposure,
             Name = Name,
+            TriggerMode = TriggerMode,
+            ActionInterface = ActionInterface,
         };
     }
 

@@ -53,8 +53,9 @@ public sealed class CaptureSession : IRunningTake
     private volatile TakeFolderException? _finalManifestError;
 
     private CaptureSession(TriggerThread trigger, CaptureOptions options, string takePath, string name, CameraPipeline[] pipelines,
-        TakeManifest manifest, long firstIndex, long endIndex, long lateToleranceNs, long startedNs)
+        TakeManifest manifest, long firstIndex, long endIndex, long lateToleranceNs, long startedNs, ActionTrigger? action)
     {
+        _action = action;
         _startedNs = startedNs;
         _options = options;
         TakePath = takePath;
@@ -63,11 +64,12 @@ public sealed class CaptureSession : IRunningTake
         _manifest = manifest;
         _trigger = trigger;
         _wakeErrors = new WakeErrorStatistics(checked((int)Math.Min(endIndex - firstIndex, 1_000_000)));
-        _loop = new TriggerLoop(options.Schedule, firstIndex, endIndex, pipelines, trigger.Timer, _wakeErrors, lateToleranceNs, RecordFault);
+        _loop = new TriggerLoop(options.Schedule, firstIndex, endIndex, pipelines, trigger.Timer, _wakeErrors, lateToleranceNs, RecordFault, action);
         _recoveries = ConnectTriggerPorts(firstIndex, lateToleranceNs);
     }
 
     private readonly CameraRecovery[] _recoveries;
+    private readonly ActionTrigger? _action; // null for Software triggers
     private readonly Lock _rejoinGate = new();
     private volatile bool _finalising;
 
@@ -85,7 +87,8 @@ public sealed class CaptureSession : IRunningTake
             var p = _pipelines[i];
             var info = _manifest.Cameras[i];
             p.LateToleranceNs = lateToleranceNs;
-            var port = new TriggerPort(p, p.Camera, firstIndex, lateToleranceNs, lossSlots, 1024, (_options.Timer ?? new TriggerTimerOptions()).FifoPriority);
+            var port = new TriggerPort(p, p.Camera, firstIndex, lateToleranceNs, lossSlots, 1024, (_options.Timer ?? new TriggerTimerOptions()).FifoPriority,
+                groupSent: _action is not null);
             p.Port = port;
             var identity = new CameraRecovery.TakeCameraIdentity(info.Backend, info.Id, info.Serial, info.Address, _options.ExposureUs ?? RecordedExposureUs(info));
             string backendName = info.Backend;
@@ -93,7 +96,7 @@ public sealed class CaptureSession : IRunningTake
             var recovery = new CameraRecovery(p, port, identity, schedule,
                 () => backend ??= _options.Backends?.FirstOrDefault(b => string.Equals(b.Name, backendName, StringComparison.OrdinalIgnoreCase))
                     ?? CameraBackends.Create(backendName, Cameras.Simulated.SimulatedBackend.MaxCameras),
-                RecordFault, _rejoinGate, () => _finalising);
+                RecordFault, _rejoinGate, () => _finalising, _action);
             port.OnLost = _ => recovery.Signal();
             recoveries[i] = recovery;
         }
@@ -194,6 +197,8 @@ public sealed class CaptureSession : IRunningTake
                 if (LiveTakes.LeaveMemoryLock() is { } error)
                     cleanup.Add($"munlockall: {error}");
             }
+            if (created.Action is { } action)
+                Clean("closing the action-command sender", action.Dispose);
             for (int i = 0; i < started.Count; i++)
             {
                 var camera = started[i];
@@ -254,6 +259,9 @@ public sealed class CaptureSession : IRunningTake
 
         public string? Folder { get; set; }
 
+        /// <summary>The action-command sender of the take (a socket and a thread), closed when the start fails.</summary>
+        public ActionTrigger? Action { get; set; }
+
         /// <summary>Notes a file before it is created (so a half-made one is removed too).</summary>
         public void Add(string file) => _files.Add(file);
 
@@ -296,9 +304,15 @@ public sealed class CaptureSession : IRunningTake
             throw new InvalidCaptureArgumentException("Exposure",
                 $"an exposure of {exp} µs does not fit the frame period of {period / 1000.0} µs ({schedule.FrameRateHz:0.###} Hz); give a positive -Exposure shorter than the period, or a lower -FrameRate.");
 
+        var decision = TriggerModeChoice.Decide(cameras, options.TriggerMode, period);
+        var action = decision.Mode == SyncTriggerMode.Software ? null : CreateActionTrigger(decision.Mode, cameras, options, period);
+        created.Action = action;
         foreach (var camera in cameras)
         {
-            camera.ConfigureSoftwareTrigger(options.ExposureUs);
+            if (action is null)
+                camera.ConfigureSoftwareTrigger(options.ExposureUs);
+            else
+                action.Configure(camera, options.ExposureUs);
             var (exposureUs, busyNs) = camera.TriggerTiming;
             if (exposureUs * 1000 >= period)
                 throw new InvalidCaptureArgumentException("Exposure",
@@ -347,6 +361,18 @@ public sealed class CaptureSession : IRunningTake
             StartedNs = startedNs,
             State = TakeState.Recording,
             Recorder = RecorderIdentity.Current(),
+            TriggerMode = decision.Mode,
+            TriggerModeNote = (decision.Requested ? "asked for" : "the best mode every camera supports")
+                + (decision.Notes.Count > 0 ? ": " + string.Join("; ", decision.Notes) : ""),
+            Actions = action is null ? null : new ActionTriggerInfo
+            {
+                Destination = action.Destination.ToString(),
+                DeviceKey = $"0x{action.Keys.DeviceKey:X8}",
+                GroupKey = $"0x{action.Keys.GroupKey:X8}",
+                GroupMask = $"0x{action.Keys.GroupMask:X8}",
+                LeadNs = action.LeadNs,
+                TimescaleOffsetNs = action.TimescaleOffsetNs,
+            },
         };
 
         long frameTimeout = Math.Max(4 * period, 250_000_000);
@@ -396,7 +422,7 @@ public sealed class CaptureSession : IRunningTake
             });
         }
 
-        session = new CaptureSession(trigger, options, takePath, name, pipelines.ToArray(), manifest, first, end, lateTolerance, startedNs);
+        session = new CaptureSession(trigger, options, takePath, name, pipelines.ToArray(), manifest, first, end, lateTolerance, startedNs, action);
         session._clockStart = clocks;
         session._memoryLockHeld = options.Timer?.LockMemory ?? true;
         created.Add(Path.Combine(takePath, TakeFolder.ManifestFileName));
@@ -407,8 +433,83 @@ public sealed class CaptureSession : IRunningTake
             started.Add(p.Camera);
             p.StartWriter();
         }
+        if (action is not null)
+        {
+            action.Start();
+            foreach (var p in pipelines)
+                action.Arm(p.Camera, schedule, first); // CameraScheduler: each camera fires from T(first) on its own clock
+        }
         session.StartThreads();
         return session;
+    }
+
+    /// <summary>
+    /// Makes the take's action sender: fresh random keys, a socket on the interface that reaches the cameras (the one
+    /// given, else the one whose IPv4 subnet holds the first camera's GVCP address), ACTION_CMDs to that subnet's broadcast
+    /// on port 3956 (or <see cref="CaptureOptions.ActionPort"/>), and for the camera-timed modes the offset of
+    /// the cameras' timescale (TAI cameras count currentUtcOffset seconds ahead of CLOCK_REALTIME, see
+    /// <see cref="TimescaleMapping"/>), which must be the same for every camera.
+    /// </summary>
+    /// <exception cref="InvalidCaptureArgumentException">ActionInterface: no interface reaches the cameras, or the one given does
+    /// not exist; TriggerMode: the cameras count different timescales.</exception>
+    private static ActionTrigger CreateActionTrigger(SyncTriggerMode mode, IReadOnlyList<ICamera> cameras, CaptureOptions options, long periodNs)
+    {
+        var endpoints = cameras.Select(c => c.GvcpEndPoint!).ToList();
+        long offset = 0;
+        if (mode is SyncTriggerMode.ScheduledAction or SyncTriggerMode.CameraScheduler)
+        {
+            var plan = TimestampDeltaPlan.Prepare(Environment.MachineName, cameras, options.PtpSocketPath);
+            var offsets = cameras.Select(c => plan.MappingFor(c).SubtractNs).Distinct().ToList();
+            if (offsets.Count > 1)
+                throw new InvalidCaptureArgumentException("TriggerMode",
+                    $"the cameras count different timescales ({string.Join(", ", cameras.Select(c => $"{c.Info.Id}: {plan.MappingFor(c).Name}"))}), so one action time cannot mean one instant for all; use -TriggerMode Action, or bring every camera into one PTP domain.");
+            offset = offsets[0];
+        }
+        string nic = options.ActionInterface ?? InterfaceReaching(endpoints);
+        Gvcp.GvcpActionSender sender;
+        try
+        {
+            sender = new Gvcp.GvcpActionSender(new Gvcp.GvcpActionSenderOptions { InterfaceName = nic, DestinationPort = options.ActionPort ?? Gvcp.Gvcp.Port });
+        }
+        catch (Gvcp.GvcpException e)
+        {
+            throw new InvalidCaptureArgumentException("ActionInterface", $"the action commands cannot be sent on '{nic}': {e.Message}", e);
+        }
+        try
+        {
+            return new ActionTrigger(mode, Gvcp.ActionKeys.NewRandom(), sender, cameras, periodNs, offset);
+        }
+        catch
+        {
+            sender.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The name of the interface whose IPv4 subnet holds the first camera's GVCP address.</summary>
+    /// <exception cref="InvalidCaptureArgumentException">ActionInterface: no interface does.</exception>
+    private static string InterfaceReaching(IReadOnlyList<System.Net.IPEndPoint> endpoints)
+    {
+        var target = endpoints[0].Address;
+        if (target.IsIPv4MappedToIPv6) target = target.MapToIPv4();
+        var tb = target.GetAddressBytes();
+        var known = new List<string>();
+        foreach (var nic in System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces())
+        {
+            foreach (var ua in nic.GetIPProperties().UnicastAddresses)
+            {
+                if (ua.Address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
+                    continue;
+                known.Add($"{nic.Name} ({ua.Address}/{ua.PrefixLength})");
+                var ab = ua.Address.GetAddressBytes();
+                uint a = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(ab), t = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(tb);
+                uint mask = ua.PrefixLength == 0 ? 0 : uint.MaxValue << (32 - ua.PrefixLength);
+                if ((a & mask) == (t & mask))
+                    return nic.Name;
+            }
+        }
+        throw new InvalidCaptureArgumentException("ActionInterface",
+            $"no network interface of this host has an IPv4 subnet that holds the camera address {target} ({string.Join(", ", known)}); give -ActionInterface, or put the cameras on a subnet of this host.");
     }
 
     /// <summary>The least a take's setup is expected to cost before its rings, ns (300 ms): see <see cref="CheckLead"/>.</summary>
@@ -513,6 +614,8 @@ public sealed class CaptureSession : IRunningTake
                     RecordFault(null, "Setup", $"munlockall failed, so this process keeps its memory locked in RAM: {unlockError}", null);
             }
             end = _loop.FinalEndIndex;
+            if (_action?.Mode == SyncTriggerMode.CameraScheduler)
+                StopSchedulers(end);
             Step(null, "waiting for the writers", () => { foreach (var p in _pipelines) p.JoinWriter(); });
             lock (_rejoinGate) _finalising = true;
             foreach (var p in _pipelines)
@@ -568,6 +671,8 @@ public sealed class CaptureSession : IRunningTake
             int lateFrom, lateTo;
             lock (_gate) lateFrom = _manifest.Faults.Count;
             Step(null, "summarising late slots", () => RecordLateSlots(first, end));
+            if (_action is not null)
+                Step(null, "counting the action acknowledgements", RecordActionAcks);
             lock (_gate) lateTo = _manifest.Faults.Count;
             WaitForReleases();
             foreach (var p in _pipelines)
@@ -601,6 +706,11 @@ public sealed class CaptureSession : IRunningTake
                 _manifest.EndedNs = SharedTimeline.NowNs();
             }
             ReleaseReserve(); // normally done already; after a failure above it may not be
+            if (_action is not null)
+            {
+                try { _action.Dispose(); }
+                catch (Exception e) { RecordFault(null, "Trigger", $"closing the action-command sender failed: {e.Message}", e); }
+            }
             try
             {
                 try
@@ -736,6 +846,48 @@ public sealed class CaptureSession : IRunningTake
     /// the lead) and one for the slots skipped because the thread woke too late, each with its frame ranges; the counts
     /// already hold them as TriggerLate. Called once the trigger thread has ended.
     /// </summary>
+    /// <summary>How long finalising waits for ACTION_ACKs still on their way after the writers are done, ns (50 ms).</summary>
+    public const long AckWaitNs = 50_000_000;
+
+    /// <summary>
+    /// CameraScheduler: stops each camera's scheduler once its last slot (index <paramref name="end"/> − 1) has fired, half a
+    /// period later, so that no frame after the take's end is made and none before it is cut off. A lost camera is not
+    /// asked (its recovery releases it).
+    /// </summary>
+    private void StopSchedulers(long end)
+    {
+        var schedule = _options.Schedule;
+        long until = schedule.TimeOf(end - 1) + schedule.PeriodNs / 2;
+        long wait = until - SharedTimeline.NowNs();
+        if (wait > 0)
+            Thread.Sleep(TimeSpan.FromTicks(wait / TimeSpan.NanosecondsPerTick));
+        foreach (var p in _pipelines)
+        {
+            if (p.Port!.IsLost)
+                continue;
+            Step(p.CameraId, "cancelling the camera's action scheduler", () => _action!.Disarm(p.Port.Camera), "Trigger");
+        }
+    }
+
+    /// <summary>Records what every camera's ACTION_ACKs said (take.json Cameras[].ActionAcks) and makes late, refused or
+    /// unacknowledged actions faults of the camera.</summary>
+    private void RecordActionAcks()
+    {
+        var action = _action!;
+        var counts = action.Finish(AckWaitNs);
+        long sent = action.Sent;
+        lock (_gate)
+        {
+            if (_manifest.Actions is { } info)
+                info.Sent = sent;
+            for (int i = 0; i < _pipelines.Length; i++)
+                _manifest.Cameras[i].ActionAcks = counts[i];
+        }
+        for (int i = 0; i < _pipelines.Length; i++)
+            if (ActionTrigger.FaultOf(counts[i], sent, action.Mode) is { } message)
+                RecordFault(_pipelines[i].CameraId, "Trigger", $"Camera '{_pipelines[i].CameraId}': {message}", null);
+    }
+
     private void RecordLateSlots(long first, long end)
     {
         var ci = System.Globalization.CultureInfo.InvariantCulture;

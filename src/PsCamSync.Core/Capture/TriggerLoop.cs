@@ -18,13 +18,16 @@ internal sealed class TriggerLoop
     private readonly WakeErrorStatistics _wakeErrors;
     private readonly long _lateToleranceNs;
     private readonly Action<string?, string, string, Exception?> _fault;
+    private readonly ActionTrigger? _action;
     private long _next;
     private long _end;
     private long _readyNs;
 
     public TriggerLoop(FrameSchedule schedule, long firstIndex, long endIndex, CameraPipeline[] pipelines,
-        DeadlineTimer timer, WakeErrorStatistics wakeErrors, long lateToleranceNs, Action<string?, string, string, Exception?> fault)
+        DeadlineTimer timer, WakeErrorStatistics wakeErrors, long lateToleranceNs, Action<string?, string, string, Exception?> fault,
+        ActionTrigger? action = null)
     {
+        _action = action;
         _schedule = schedule;
         _pipelines = pipelines;
         _timer = timer;
@@ -45,6 +48,9 @@ internal sealed class TriggerLoop
     /// <summary>Slots skipped as late because the thread woke more than the tolerance after their deadline. Read once
     /// the trigger thread has ended.</summary>
     public LateSlotRuns WokeLate { get; } = new();
+
+    /// <summary>Slots whose action command could not be sent (the socket refused it). Read once the trigger thread has ended.</summary>
+    public LateSlotRuns SendFailures { get; } = new();
 
     /// <summary>The next index to fire.</summary>
     public long NextIndex => Volatile.Read(ref _next);
@@ -88,6 +94,13 @@ internal sealed class TriggerLoop
         Prepare(typeof(WakeErrorStatistics), nameof(WakeErrorStatistics.Record));
         Prepare(typeof(SharedTimeline), nameof(SharedTimeline.NowNs));
         Prepare(typeof(FrameSchedule), nameof(FrameSchedule.TimeOf));
+        Prepare(typeof(TriggerPort), nameof(TriggerPort.FireGroup));
+        if (_action is not null)
+        {
+            Prepare(typeof(ActionTrigger), nameof(ActionTrigger.Fire));
+            Prepare(typeof(ActionTrigger), nameof(ActionTrigger.InTime));
+            Prepare(typeof(Gvcp.GvcpActionSender), nameof(Gvcp.GvcpActionSender.Send));
+        }
         foreach (var m in typeof(SpscQueue<TriggerNotice>).GetMethods())
             if (m.DeclaringType == typeof(SpscQueue<TriggerNotice>))
                 System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(m.MethodHandle, new[] { typeof(TriggerNotice).TypeHandle });
@@ -114,6 +127,18 @@ internal sealed class TriggerLoop
         long first = _schedule.TimeOf(NextIndex);
         if (first - SharedTimeline.NowNs() < WarmUpLeadNs)
             return;
+        if (_action is not null)
+        {
+            try
+            {
+                _action.WarmUp();
+            }
+            catch (Exception e)
+            {
+                _fault(null, "Trigger", $"the warm-up action command failed: {e.Message}", e);
+            }
+            return;
+        }
         foreach (var p in _pipelines)
         {
             try
@@ -134,10 +159,12 @@ internal sealed class TriggerLoop
             PrepareHotPath();
             long ready = SharedTimeline.NowNs();
             Volatile.Write(ref _readyNs, ready);
+            long lead = _action?.LeadNs ?? 0;
             for (long n = NextIndex; n < EndIndex; n = Volatile.Read(ref _next))
             {
                 long due = _schedule.TimeOf(n);
-                long woke = _timer.WaitUntil(due, cancel);
+                long wakeAt = due - lead; // the camera-timed modes handle a slot ahead of Tn
+                long woke = _timer.WaitUntil(wakeAt, cancel);
                 if (woke < 0)
                 {
                     StopBefore(n);
@@ -145,16 +172,43 @@ internal sealed class TriggerLoop
                 }
                 if (n >= EndIndex)
                     break;
-                long error = woke - due;
+                long error = woke - wakeAt;
                 // A slot due before the loop was ready was never waited for: its "error" is the setup's overrun (it is
                 // TriggerLate and named by its own fault), not a wake-up of the timer.
-                if (due >= ready)
+                if (wakeAt >= ready)
                     _wakeErrors.Record(error);
-                bool late = error > _lateToleranceNs;
-                if (late)
-                    (due < ready ? DueBeforeReady : WokeLate).Add(n);
-                foreach (var p in _pipelines)
-                    p.Port!.Fire(n, due, late);
+                if (_action is null)
+                {
+                    bool late = error > _lateToleranceNs;
+                    if (late)
+                        (wakeAt < ready ? DueBeforeReady : WokeLate).Add(n);
+                    foreach (var p in _pipelines)
+                        p.Port!.Fire(n, due, late);
+                }
+                else
+                {
+                    bool late = !_action.InTime(woke, due, _lateToleranceNs);
+                    if (late)
+                        (wakeAt < ready ? DueBeforeReady : WokeLate).Add(n);
+                    long triggerNs = 0;
+                    if (!late)
+                    {
+                        try
+                        {
+                            triggerNs = _action.Fire(n, due);
+                        }
+                        catch (System.Net.Sockets.SocketException e)
+                        {
+                            // No packet left: the slot is lost for every camera alike, and said so once per run of them.
+                            late = true;
+                            if (SendFailures.Slots == 0 || SendFailures.LastIndex != n - 1)
+                                _fault(null, "Trigger", $"sending the action command for frame {n} failed: {e.Message}", e);
+                            SendFailures.Add(n);
+                        }
+                    }
+                    foreach (var p in _pipelines)
+                        p.Port!.FireGroup(n, due, late, triggerNs);
+                }
                 Volatile.Write(ref _next, n + 1);
             }
         }

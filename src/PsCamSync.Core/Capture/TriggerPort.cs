@@ -65,7 +65,10 @@ internal sealed class TriggerPort
     /// <param name="fifoPriority">The trigger thread's SCHED_FIFO priority (0: none); a sender thread asks for one less, so that a
     /// loaded machine delays it no more than the trigger thread (refused without CAP_SYS_NICE, as the trigger thread's is:
     /// see TriggerThread.Refused in take.json).</param>
-    public TriggerPort(CameraPipeline pipeline, ICamera camera, long firstIndex, long toleranceNs, int lossSlots, int capacity, int fifoPriority = 0)
+    /// <param name="groupSent">True when the trigger thread fires every camera with one action command (the action modes):
+    /// the port then never calls <see cref="ICamera.Trigger"/> and only accounts for slots (<see cref="FireGroup"/>).</param>
+    public TriggerPort(CameraPipeline pipeline, ICamera camera, long firstIndex, long toleranceNs, int lossSlots, int capacity, int fifoPriority = 0,
+        bool groupSent = false)
     {
         _fifoPriority = fifoPriority;
         _pipeline = pipeline;
@@ -76,7 +79,7 @@ internal sealed class TriggerPort
         _owedIndex = new long[capacity];
         _owedDue = new long[capacity];
         _owedKind = new TriggerNoticeKind[capacity];
-        _sends = camera.TriggerMayBlock;
+        _sends = !groupSent && camera.TriggerMayBlock;
         if (_sends)
         {
             _wake = new SemaphoreSlim(0);
@@ -188,6 +191,34 @@ internal sealed class TriggerPort
         _lastDue = due;
         Volatile.Write(ref _mailbox, n);
         _wake!.Release();
+    }
+
+    /// <summary>
+    /// Accounts for slot <paramref name="n"/> when the trigger thread has fired every camera at once with an action command
+    /// (trigger thread only; the port was made with groupSent): posts the slot with <paramref name="triggerNs"/> as its
+    /// trigger time, or as late, or as CameraLost while the camera is out of the take.
+    /// </summary>
+    /// <param name="n">Schedule index.</param>
+    /// <param name="due">Tn, ns on the shared timeline.</param>
+    /// <param name="late">The slot was not fired (the host was late, or the packet could not be sent).</param>
+    /// <param name="triggerNs">The slot's trigger time (send time, or Tn for the camera-timed modes), ns.</param>
+    public void FireGroup(long n, long due, bool late, long triggerNs)
+    {
+        if (Volatile.Read(ref _state) == Lost)
+        {
+            if (n < Volatile.Read(ref _rejoinIndex))
+            {
+                Owe(n, due, TriggerNoticeKind.CameraLost);
+                return;
+            }
+            Rejoin();
+        }
+        if (late)
+        {
+            Owe(n, due, TriggerNoticeKind.Slot);
+            return;
+        }
+        _pipeline.Post(new TriggerNotice(n, due, triggerNs, false, triggerNs));
     }
 
     /// <summary>

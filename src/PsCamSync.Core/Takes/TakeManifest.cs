@@ -62,6 +62,14 @@ public sealed class TakeManifest
     public List<TakeFault> Faults { get; set; } = new();
     /// <summary>What real-time settings the trigger thread got, and which it did not.</summary>
     public TriggerThreadReport? TriggerThread { get; set; }
+    /// <summary>How the frames were started (Software, Action, ScheduledAction, CameraScheduler). Takes recorded before
+    /// trigger modes existed read as Software.</summary>
+    public Cameras.SyncTriggerMode TriggerMode { get; set; } = Cameras.SyncTriggerMode.Software;
+    /// <summary>Why this mode: asked for, or chosen as the best every camera supports (with why better ones were not).</summary>
+    public string? TriggerModeNote { get; set; }
+    /// <summary>For the action modes: where the ACTION_CMDs went (IPv4 address:port), the keys' device key in hex, and the lead
+    /// of scheduled actions in ns; null for Software.</summary>
+    public ActionTriggerInfo? Actions { get; set; }
 }
 
 /// <summary>One camera of a take.</summary>
@@ -110,6 +118,8 @@ public sealed class TakeCamera
     public Timing.CameraClockModel? ClockModel { get; set; }
     /// <summary>How <see cref="ClockModel"/> was measured, or why there is none.</summary>
     public string? ClockModelNote { get; set; }
+    /// <summary>For the action modes: what the camera's ACTION_ACKs said; null for Software.</summary>
+    public ActionAckCounts? ActionAcks { get; set; }
 }
 
 /// <summary>A fault recorded in a take; nothing captured before it is lost.</summary>
@@ -158,4 +168,40 @@ public sealed class TriggerThreadReport
     /// managed threads, the trigger thread included, so a late trigger during one is the runtime's, not the OS's.
     /// </summary>
     public int GarbageCollections { get; set; }
+}
+
+/// <summary>What one camera's ACTION_ACKs said during a take triggered by action commands.</summary>
+public sealed class ActionAckCounts
+{
+    /// <summary>ACTION_ACKs received from the camera for the take's action commands (any status).</summary>
+    public long Acknowledged { get; set; }
+    /// <summary>ACKs with status ACTION_LATE: the scheduled action reached the camera after its action time.</summary>
+    public long ActionLate { get; set; }
+    /// <summary>ACKs with status NO_REF_TIME: the camera had no PTP reference time for a scheduled action.</summary>
+    public long NoRefTime { get; set; }
+    /// <summary>ACKs with another error status.</summary>
+    public long OtherStatus { get; set; }
+    /// <summary>Frame index of the first late action, or null.</summary>
+    public long? FirstLateFrameIndex { get; set; }
+    /// <summary>The first other error status (GVCP status name), or null.</summary>
+    public string? FirstOtherStatus { get; set; }
+}
+
+/// <summary>How a take sent its action commands (take.json "Actions").</summary>
+public sealed class ActionTriggerInfo
+{
+    /// <summary>Destination of the ACTION_CMDs, "address:port" (the subnet broadcast).</summary>
+    public string Destination { get; set; } = "";
+    /// <summary>ActionDeviceKey given to every camera, hex ("0x...").</summary>
+    public string DeviceKey { get; set; } = "";
+    /// <summary>ActionGroupKey of action 0, hex.</summary>
+    public string GroupKey { get; set; } = "";
+    /// <summary>ActionGroupMask of action 0, hex.</summary>
+    public string GroupMask { get; set; } = "";
+    /// <summary>How long before Tn a slot is handled (scheduled actions sent), ns; 0 for Action.</summary>
+    public long LeadNs { get; set; }
+    /// <summary>Camera time minus shared time added to Tn for action times, ns (0, or currentUtcOffset seconds for TAI cameras).</summary>
+    public long TimescaleOffsetNs { get; set; }
+    /// <summary>Action commands sent for slots.</summary>
+    public long Sent { get; set; }
 }

@@ -86,6 +86,11 @@ public sealed class AravisTakeTests
         _output.WriteLine($"skew p50/p99/max µs: trigger {report.TriggerSkew.P50Ns / 1e3:0}/{report.TriggerSkew.P99Ns / 1e3:0}/{report.TriggerSkew.MaxNs / 1e3:0}, device {report.DeviceSkew.P50Ns / 1e3:0}/{report.DeviceSkew.P99Ns / 1e3:0}/{report.DeviceSkew.MaxNs / 1e3:0}");
 
         Assert.Equal(TakeState.Completed, manifest.State);
+        // The emulator has no GigE Vision action features: the take fell back to software triggers and says why.
+        Assert.Equal(SyncTriggerMode.Software, manifest.TriggerMode);
+        Assert.Contains("not Action: camera", manifest.TriggerModeNote);
+        Assert.Contains("lacks the ActionDeviceKey feature", manifest.TriggerModeNote);
+        Assert.Equal("Software", report.TriggerMode);
         Assert.Equal(3, manifest.Cameras.Count);
         Assert.All(manifest.Cameras, c => Assert.Equal("Aravis", c.Backend));
         foreach (var cam in manifest.Cameras)
@@ -110,5 +115,24 @@ public sealed class AravisTakeTests
         Assert.InRange(report.TriggerSkew.P50Ns, 0, 5_000_000);
         // Every emulator fills on the same 40 ms boundary after a trigger: device skew is small at the median.
         Assert.InRange(report.DeviceSkew.P50Ns, 0, 20_000_000);
+    }
+
+    [RequiresFact(FakeGvCameras.Program, "ip", "root")]
+    public void AskingForActions_OnTheEmulator_IsRefused_NamingTheCameraAndTheMissingFeature()
+    {
+        var fakes = _shared.Get();
+        using var dir = new TempDirectory();
+        InvalidCaptureArgumentException? error = null;
+        fakes.Run(() =>
+        {
+            var backend = new AravisBackend();
+            var cameras = fakes.Cameras.Select(c => (ICamera)backend.Open(c.Address)).ToList();
+            var schedule = SimulatedTakeTests.ScheduleSoon(10, 1, leadSeconds: 1.0);
+            error = Assert.Throws<InvalidCaptureArgumentException>(() =>
+                CaptureSession.Start(cameras, new CaptureOptions { Schedule = schedule, Path = dir.Combine("take"), TriggerMode = SyncTriggerMode.Action }));
+        });
+        Assert.Equal("TriggerMode", error!.ParameterName);
+        Assert.Contains($"camera '{fakes.Cameras[0].Id}' lacks the ActionDeviceKey feature", error.Message);
+        Assert.False(Directory.Exists(dir.Combine("take")), "a refused start leaves no take folder");
     }
 }

@@ -1,0 +1,202 @@
+using PsCamSync.Core.Analysis;
+using PsCamSync.Core.Cameras;
+using PsCamSync.Core.Cameras.Simulated;
+using PsCamSync.Core.Capture;
+using PsCamSync.Core.Ptp;
+using PsCamSync.Core.Takes;
+using PsCamSync.Core.Tests.Support;
+using PsCamSync.Core.Timing;
+using Xunit.Abstractions;
+
+namespace PsCamSync.Core.Tests.Capture;
+
+/// <summary>
+/// Takes in each trigger mode on simulated cameras that receive the take's ACTION_CMDs as real UDP packets on loopback
+/// (broadcast to 127.255.255.255) and answer with ACTION_ACKs.
+/// </summary>
+[Collection("Takes")]
+public sealed class TriggerModeTests
+{
+    private readonly ITestOutputHelper _output;
+
+    public TriggerModeTests(ITestOutputHelper output) => _output = output;
+
+    /// <summary>Simulated cameras whose PTP ports reach Slave at once after PtpEnable, with the given residual offsets (ns).</summary>
+    internal static List<ICamera> OpenLocked(params long[] residualNs)
+    {
+        var cameras = SimulatedTakeTests.OpenSimulated(residualNs.Length, (k, o) =>
+        {
+            o.PtpInitializingSeconds = 0;
+            o.PtpListeningSeconds = 0;
+            o.PtpConvergenceSeconds = 0;
+            o.PtpResidualOffsetNs = residualNs[k];
+            o.ClockOffsetNs = 1_000_000 * (k + 1); // free-running offsets the servo removes
+        });
+        foreach (var c in cameras)
+            Assert.True(CameraPtp.Enable(c));
+        foreach (var c in cameras)
+            Assert.Equal(PortState.Slave, CameraPtp.Read(c, "test").PortState);
+        return cameras;
+    }
+
+    private static (TakeManifest Manifest, TakeReport Report) Take(List<ICamera> cameras, double hz, double seconds, SyncTriggerMode? mode, TempDirectory dir)
+    {
+        var schedule = SimulatedTakeTests.ScheduleSoon(hz, seconds, leadSeconds: 1.0);
+        using var session = CaptureSession.Start(cameras, new CaptureOptions { Schedule = schedule, Path = dir.Combine("take"), TriggerMode = mode });
+        var manifest = SimulatedTakeTests.Run(session);
+        return (manifest, TakeAnalyzer.Analyze(session.TakePath));
+    }
+
+    private void Print(string what, TakeManifest m, TakeReport r) =>
+        _output.WriteLine($"{what}: mode {m.TriggerMode} ({m.TriggerModeNote}); mapped skew p50 {r.MappedDeviceSkew.P50Ns / 1e3:0.000} µs p99 {r.MappedDeviceSkew.P99Ns / 1e3:0.000} µs max {r.MappedDeviceSkew.MaxNs / 1e3:0.000} µs; " +
+            $"trigger skew p99 {r.TriggerSkew.P99Ns / 1e3:0.0} µs; wake p99 {m.TriggerThread?.WakeErrorP99Us:0.0} µs; {SimulatedTakeTests.Describe(m)}");
+
+    [Fact]
+    public void Default_OnPtpLockedCameras_IsScheduledAction_AndSkewIsTheResidualOffsets()
+    {
+        using var dir = new TempDirectory();
+        long[] residual = [0, 3_000, -2_000];
+        var (m, r) = Take(OpenLocked(residual), 60, 3, null, dir);
+        Print("default", m, r);
+        Assert.Equal(SyncTriggerMode.ScheduledAction, m.TriggerMode);
+        Assert.StartsWith("the best mode every camera supports", m.TriggerModeNote);
+        SimulatedTakeTests.AssertEveryFrame(m, 180);
+        Assert.True(m.State == TakeState.Completed && m.Faults.Count == 0, SimulatedTakeTests.Describe(m));
+        Assert.NotNull(m.Actions);
+        Assert.Equal(180, m.Actions!.Sent);
+        Assert.All(m.Cameras, c => Assert.Equal(180, c.ActionAcks!.Acknowledged));
+        // Each camera fires when its own clock reads Tn: the host's wake-up error drops out, the residual offsets stay.
+        long spread = residual.Max() - residual.Min();
+        // The clock models map device time with the latches' error (a few µs on a loaded VM), so the bound is loose here;
+        // the benchmark prints the figure against the residual offsets.
+        Assert.InRange(r.MappedDeviceSkew.P99Ns, spread - 5_000, spread + 5_000);
+        // The trigger time of a camera-timed slot is Tn itself, on every camera.
+        Assert.Equal(0, r.TriggerSkew.MaxNs);
+    }
+
+    [Fact]
+    public void Action_OnePacketPerSlot_FiresEveryCamera_AndEveryCameraAcknowledges()
+    {
+        using var dir = new TempDirectory();
+        var (m, r) = Take(SimulatedTakeTests.OpenSimulated(3), 60, 3, SyncTriggerMode.Action, dir);
+        Print("action", m, r);
+        Assert.Equal(SyncTriggerMode.Action, m.TriggerMode);
+        Assert.Equal("asked for", m.TriggerModeNote);
+        Assert.All(m.Cameras, c => Assert.Equal(180, c.Counts.Captured + c.Counts.TriggerLate));
+        long fired = 180 - m.Cameras[0].Counts.TriggerLate;
+        Assert.Equal(fired, m.Actions!.Sent);
+        Assert.All(m.Cameras, c => Assert.Equal(fired, c.ActionAcks!.Acknowledged));
+        Assert.Equal("127.255.255.255:3956", m.Actions.Destination);
+        // One packet reaches every camera: they expose together, apart only by when each receive thread ran.
+        Assert.InRange(r.MappedDeviceSkew.P50Ns, 0, 1_000_000);
+    }
+
+    [Fact]
+    public void CameraScheduler_FiresOnTheGrid_OnItsOwnClock_AndStopsAtTheEnd()
+    {
+        using var dir = new TempDirectory();
+        long[] residual = [1_000, -1_000];
+        var (m, r) = Take(OpenLocked(residual), 50, 3, SyncTriggerMode.CameraScheduler, dir);
+        Print("scheduler", m, r);
+        Assert.Equal(SyncTriggerMode.CameraScheduler, m.TriggerMode);
+        SimulatedTakeTests.AssertEveryFrame(m, 150);
+        Assert.True(m.State == TakeState.Completed && m.Faults.Count == 0, SimulatedTakeTests.Describe(m));
+        Assert.Equal(0, m.Actions!.Sent); // one commit per camera, no packet per frame
+        Assert.InRange(r.MappedDeviceSkew.P99Ns, 0, 2_000 + 5_000);
+        // The scheduler was cancelled half a period after the last slot: no frame after the take.
+        var table = FramesTableReader.Read(Path.Combine(dir.Combine("take"), m.Cameras[0].FramesFile));
+        Assert.Equal(150, table.Count);
+    }
+
+    [Fact]
+    public void CameraScheduler_RefusedForAPeriodThatIsNotWholeMicroseconds()
+    {
+        using var dir = new TempDirectory();
+        var schedule = SimulatedTakeTests.ScheduleSoon(60, 1);
+        var e = Assert.Throws<InvalidCaptureArgumentException>(() =>
+            CaptureSession.Start(OpenLocked(0, 0), new CaptureOptions { Schedule = schedule, Path = dir.Combine("take"), TriggerMode = SyncTriggerMode.CameraScheduler }));
+        Assert.Equal("TriggerMode", e.ParameterName);
+        Assert.Contains("sim-0", e.Message);
+        Assert.Contains("whole µs", e.Message);
+        Assert.False(Directory.Exists(dir.Combine("take")));
+    }
+
+    [Fact]
+    public void AskingForAModeACameraLacks_IsRefused_NamingTheCameraAndTheFeature()
+    {
+        using var dir = new TempDirectory();
+        var schedule = SimulatedTakeTests.ScheduleSoon(50, 1);
+        var cameras = SimulatedTakeTests.OpenSimulated(2, (k, o) => o.ActionsSupported = k == 0);
+        var e = Assert.Throws<InvalidCaptureArgumentException>(() =>
+            CaptureSession.Start(cameras, new CaptureOptions { Schedule = schedule, Path = dir.Combine("take"), TriggerMode = SyncTriggerMode.Action }));
+        Assert.Equal("TriggerMode", e.ParameterName);
+        Assert.Contains("camera 'sim-1' lacks the ActionDeviceKey feature", e.Message);
+        Assert.Contains("Leave -TriggerMode out", e.Message);
+    }
+
+    [Fact]
+    public void ScheduledAction_RefusedWhileACameraIsNotPtpSlave()
+    {
+        using var dir = new TempDirectory();
+        var schedule = SimulatedTakeTests.ScheduleSoon(50, 1);
+        var e = Assert.Throws<InvalidCaptureArgumentException>(() =>
+            CaptureSession.Start(SimulatedTakeTests.OpenSimulated(2), new CaptureOptions { Schedule = schedule, Path = dir.Combine("take"), TriggerMode = SyncTriggerMode.ScheduledAction }));
+        Assert.Equal("TriggerMode", e.ParameterName);
+        Assert.Contains("camera 'sim-0' is not ready: its PTP port is Disabled, not Slave", e.Message);
+    }
+
+    [Fact]
+    public void Default_FallsBackToSoftware_WhenOneCameraLacksActions_AndSaysWhy()
+    {
+        using var dir = new TempDirectory();
+        var cameras = SimulatedTakeTests.OpenSimulated(2, (k, o) => o.ActionsSupported = k == 0);
+        var (m, _) = Take(cameras, 50, 1, null, dir);
+        Assert.Equal(SyncTriggerMode.Software, m.TriggerMode);
+        Assert.Contains("not Action: camera 'sim-1' lacks the ActionDeviceKey feature", m.TriggerModeNote);
+        Assert.Null(m.Actions);
+        SimulatedTakeTests.AssertEveryFrame(m, 50);
+    }
+
+    [Fact]
+    public void LateScheduledActions_BecomeFaultsOfTheCamera()
+    {
+        using var dir = new TempDirectory();
+        // sim-1's clock runs 40 ms ahead of the master: every action time has passed on it when the packet (sent one period,
+        // 20 ms, ahead) arrives, so it answers ACTION_LATE and fires at once.
+        var cameras = OpenLocked(0, 40_000_000);
+        var (m, _) = Take(cameras, 50, 2, SyncTriggerMode.ScheduledAction, dir);
+        Print("late", m, TakeAnalyzer.Analyze(dir.Combine("take")));
+        Assert.Equal(0, m.Cameras[0].ActionAcks!.ActionLate);
+        Assert.Equal(m.Actions!.Sent, m.Cameras[1].ActionAcks!.ActionLate);
+        Assert.Equal(m.FirstFrameIndex, m.Cameras[1].ActionAcks!.FirstLateFrameIndex);
+        var fault = Assert.Single(m.Faults, f => f.Camera == "sim-1");
+        Assert.Equal("Trigger", fault.Source);
+        Assert.Contains("reached the camera after their action time (ACTION_LATE", fault.Message);
+        Assert.DoesNotContain(m.Faults, f => f.Camera == "sim-0");
+    }
+
+    [Fact]
+    public void AnotherTakesActions_NeverFireThisTakesCameras()
+    {
+        // Two takes at once on one host, both sending ACTION_CMDs to the same broadcast address and port: each take's
+        // random keys fire only its own cameras, so neither sees a frame it did not ask for.
+        using var dir = new TempDirectory();
+        var backend = new SimulatedBackend(4);
+        var a = new List<ICamera> { backend.Open("sim-0"), backend.Open("sim-1") };
+        var b = new List<ICamera> { backend.Open("sim-2"), backend.Open("sim-3") };
+        var sa = SimulatedTakeTests.ScheduleSoon(50, 2);
+        var sb = FrameSchedule.FromRateAndDuration(sa.StartNs + FrameSchedule.PeriodFromFrameRate(50) / 2, 50, FrameSchedule.NanosFromSeconds(2));
+        using var ta = CaptureSession.Start(a, new CaptureOptions { Schedule = sa, Path = dir.Combine("a"), TriggerMode = SyncTriggerMode.Action });
+        using var tb = CaptureSession.Start(b, new CaptureOptions { Schedule = sb, Path = dir.Combine("b"), TriggerMode = SyncTriggerMode.Action });
+        var ma = SimulatedTakeTests.Run(ta);
+        var mb = SimulatedTakeTests.Run(tb);
+        Assert.NotEqual(ma.Actions!.DeviceKey, mb.Actions!.DeviceKey);
+        foreach (var m in new[] { ma, mb })
+        {
+            Assert.All(m.Cameras, c => Assert.Equal(100, c.Counts.Captured + c.Counts.TriggerLate));
+            Assert.All(m.Cameras, c => Assert.Equal(0, c.Counts.TriggerMissed));
+            Assert.DoesNotContain(m.Faults, f => f.Message.Contains("matched no slot"));
+        }
+        Assert.All(a.Concat(b).Cast<SimulatedCamera>(), c => Assert.True(c.IgnoredActions > 0, $"{c.Id} saw the other take's actions and ignored them"));
+    }
+}
