@@ -67,6 +67,7 @@ public sealed partial class SimulatedCamera : ICamera
     private volatile bool _acquiring;
     private long _acquisitionEpoch;
     private long _acquisitionStartNs;
+    private long _lastExposureStartHostNs;
     private long _stopHostNs = long.MaxValue; // when the device last stopped acquiring; MaxValue while acquiring
     private bool _disposed;
 
@@ -102,6 +103,7 @@ public sealed partial class SimulatedCamera : ICamera
         _sensor.ExposureNs = UsToNs(options.ExposureUs);
         _sensor.ReadoutNs = UsToNs(options.ReadoutUs);
         _features = BuildFeatures();
+        OpenGvcp(); // last: a bind failure leaves nothing running
     }
 
     /// <summary>Camera index k of <c>sim-k</c> (0-63); it is also encoded in every frame's pattern.</summary>
@@ -341,6 +343,7 @@ public sealed partial class SimulatedCamera : ICamera
     public void Abandon()
     {
         StopLocally();
+        CloseActions();
         lock (_lock)
             _disposed = true;
     }
@@ -369,9 +372,16 @@ public sealed partial class SimulatedCamera : ICamera
     /// <summary>Stops acquisition (see <see cref="StopAcquisition"/>) and closes the camera.</summary>
     public void Dispose()
     {
-        StopAcquisition();
-        lock (_lock)
-            _disposed = true;
+        try
+        {
+            StopAcquisition();
+        }
+        finally
+        {
+            CloseActions();
+            lock (_lock)
+                _disposed = true;
+        }
     }
 
     // ---- Called under _lock ----
@@ -396,7 +406,12 @@ public sealed partial class SimulatedCamera : ICamera
         Volatile.Write(ref _stopHostNs, hostNs);
     }
 
-    private bool TryExpose(long frameIndex, long startNs, out PendingExposure exposure)
+    /// <param name="frameIndex">The trigger's schedule index, or -1.</param>
+    /// <param name="startNs">Exposure start, host ns.</param>
+    /// <param name="exposure">The accepted exposure.</param>
+    /// <param name="scheduledDeviceNs">For a scheduled action or scheduler event: its time on the device clock, which
+    /// becomes the stamp exactly (no round trip through the clock model); null: the device clock at <paramref name="startNs"/>.</param>
+    private bool TryExpose(long frameIndex, long startNs, out PendingExposure exposure, long? scheduledDeviceNs = null)
     {
         if (!_sensor.TryStartExposure(startNs, out long readyNs))
         {
@@ -405,7 +420,9 @@ public sealed partial class SimulatedCamera : ICamera
             return false;
         }
         long id = ++_framesProduced;
-        exposure = new PendingExposure(frameIndex, id, Clock.ToDeviceNs(startNs), startNs, readyNs);
+        _lastExposureStartHostNs = startNs;
+        exposure = new PendingExposure(frameIndex, id, scheduledDeviceNs ?? Clock.ToDeviceNs(startNs), startNs, readyNs,
+            _acquisitionEpoch, scheduledDeviceNs.HasValue);
         if (_acquisitionMode == "SingleFrame")
             StopDeviceAt(startNs + 1); // the device ends a SingleFrame acquisition by itself
         return true;
@@ -455,6 +472,16 @@ public sealed partial class SimulatedCamera : ICamera
 
     /// <summary>When an exposure starting at <paramref name="startNs"/> would be read out at the current settings (no lock: a hint).</summary>
     internal long PredictReadyNs(long startNs) => startNs + _sensor.ExposureNs + _sensor.ReadoutNs;
+
+    /// <summary>Host time (shared timeline, ns) at which the last accepted exposure starts (a test hook: frames do not carry it).</summary>
+    internal long LastExposureStartHostNs
+    {
+        get
+        {
+            lock (_lock)
+                return _lastExposureStartHostNs;
+        }
+    }
 
     /// <summary>Host time of the last acquisition start, ns (the free-run grid's origin).</summary>
     internal long AcquisitionStartHostNs
