@@ -470,42 +470,63 @@ public class SimulatedActionTests
     }
 
     [Fact]
-    public void ReceivePath_AllocatesNothingPerDatagram()
+    public void Features_OfferActionRowsAndSupportedOptions_PerModel()
     {
-        int port = FreePort();
-        using var camera = Open(1, port, (_, o) => FastPtp(o))[0];
-        uint device = Key(), group = Key();
-        WaitForSlave(camera);
-        Arm(camera, device, group, 1);
-        var target = new RecordingTarget(8, camera.FrameBytes, capacity: 8192);
-        camera.StartAcquisition(target);
-        using var sender = new Sender();
-        var to = camera.GvcpEndPoint!;
-
-        void Burst(int count)
+        using var full = Open(1, 0)[0];
+        var f = full.Features;
+        Assert.Equal(["Software", "Action0", "Action1"], f.GetEnumerationEntries("TriggerSource"));
+        Assert.Equal(["Action", "ScheduledAction", "IEEE1588"], f.GetEnumerationEntries("GevSupportedOptionSelector"));
+        foreach (var option in new[] { "Action", "ScheduledAction", "IEEE1588" })
         {
-            long expected = camera.ActionCommandsReceived + 4 * count;
-            for (int i = 0; i < count; i++)
-            {
-                sender.Send(new ActionCommand(device, group, 1), to); // immediate: fires (or is missed while busy)
-                sender.Send(new ActionCommand(device ^ 1, group, 1), to); // ignored
-                sender.Send(new ActionCommand(device, group, 1, (ulong)(camera.Clock.NowNs() - 1000)), to); // late
-                sender.Send(new ActionCommand(device, group, 1, (ulong)(camera.Clock.NowNs() + 1_000_000)), Sender.Broadcast(port)); // scheduled
-                Assert.Equal(3, sender.Acks(3).Count);
-            }
-            Assert.True(SpinWait.SpinUntil(() => camera.ActionCommandsReceived == expected, 5000));
-            Thread.Sleep(50); // the thread records its allocation count after each poll round
+            f.SetEnumeration("GevSupportedOptionSelector", option);
+            Assert.True(f.GetBoolean("GevSupportedOption"), option);
         }
+        Assert.Throws<FeatureException>(() => f.SetBoolean("GevSupportedOption", false)); // read-only
+        foreach (var name in new[] { "ActionDeviceKey", "ActionSelector", "ActionGroupKey", "ActionGroupMask", "ActionSchedulerTime", "ActionSchedulerInterval", "ActionSchedulerStatus" })
+            Assert.Equal(FeatureType.Integer, f.GetFeatureType(name));
+        Assert.Equal(FeatureType.Command, f.GetFeatureType("ActionSchedulerCommit"));
+        Assert.Equal(FeatureType.Command, f.GetFeatureType("ActionSchedulerCancel"));
+        f.SetInteger("ActionDeviceKey", uint.MaxValue);
+        Assert.Throws<FeatureException>(() => f.SetInteger("ActionDeviceKey", 1L << 32));
+        Assert.Throws<FeatureException>(() => f.SetInteger("ActionSelector", SimulatedCamera.ActionCount));
+        Assert.Throws<FeatureException>(() => f.GetEnumerationEntries("ActionDeviceKey")); // not an IEnumeration
+        Assert.Throws<FeatureException>(() => f.GetEnumerationEntries("triggersource")); // case-sensitive
+        Assert.Equal(SimulatedCamera.SchedulerIdle, f.GetInteger("ActionSchedulerStatus"));
 
-        Burst(100); // warm-up: JIT, first use of each path
-        long before = camera.GvcpReceiveAllocatedBytes;
-        Burst(500);
-        long after = camera.GvcpReceiveAllocatedBytes;
-        camera.StopAcquisition();
-        Assert.True(before > 0, "the receive thread reported no allocation count");
-        Assert.Equal(0, after - before);
-        Assert.True(camera.FramesProduced > 0);
-        Assert.Equal(600L, camera.ActionsIgnored);
-        Assert.InRange(camera.ActionLateCount, 600, 1200); // a scheduled one sent 1 ms ahead may arrive late on a loaded machine
+        using var noPtp = Open(1, 0, (_, o) => o.PtpSupported = false)[0];
+        noPtp.Features.SetEnumeration("GevSupportedOptionSelector", "ScheduledAction");
+        Assert.False(noPtp.Features.GetBoolean("GevSupportedOption"));
+        noPtp.Features.SetEnumeration("GevSupportedOptionSelector", "Action");
+        Assert.True(noPtp.Features.GetBoolean("GevSupportedOption"));
+        Assert.False(noPtp.Features.IsAvailable("ActionSchedulerCommit"));
+
+        using var noScheduler = Open(1, 0, (_, o) => o.SchedulerSupported = false)[0];
+        Assert.False(noScheduler.Features.IsAvailable("ActionSchedulerTime"));
+        Assert.True(noScheduler.Features.IsAvailable("ActionDeviceKey"));
+    }
+
+    [Fact]
+    public void CameraWithoutActions_HasNoActionRows_AndAnswersNotImplemented()
+    {
+        using var camera = Open(1, 0, (_, o) => o.ActionsSupported = false)[0];
+        var f = camera.Features;
+        Assert.Equal(["Software"], f.GetEnumerationEntries("TriggerSource"));
+        Assert.False(f.IsAvailable("ActionDeviceKey"));
+        Assert.False(f.IsAvailable("ActionSchedulerCommit"));
+        f.SetEnumeration("GevSupportedOptionSelector", "Action");
+        Assert.False(f.GetBoolean("GevSupportedOption"));
+        using var sender = new Sender();
+        ushort id = sender.Send(new ActionCommand(0, 0, 1), camera.GvcpEndPoint!);
+        var ack = Assert.Single(sender.Acks(1));
+        Assert.Equal((GvcpStatus.NotImplemented, id), (ack.Status, ack.AckId));
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(65536)]
+    public void GvcpPort_OutOfRange_IsRefused(int port)
+    {
+        var e = Assert.Throws<InvalidCaptureArgumentException>(() => new SimulatedBackend(1, (_, o) => o.GvcpPort = port));
+        Assert.Equal("GvcpPort", e.ParameterName);
     }
 }
