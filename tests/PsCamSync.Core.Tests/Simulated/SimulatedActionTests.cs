@@ -460,6 +460,7 @@ public class SimulatedActionTests
         int port = FreePort();
         var camera = Open(1, port)[0];
         var endPoint = camera.GvcpEndPoint!;
+        Assert.Equal(endPoint, ((ICamera)camera).GvcpEndPoint); // the interface member, not its default
         Assert.Equal(IPAddress.Loopback, endPoint.Address);
         camera.Dispose();
         Assert.Null(camera.GvcpEndPoint);
@@ -508,7 +509,8 @@ public class SimulatedActionTests
     [Fact]
     public void CameraWithoutActions_HasNoActionRows_AndAnswersNotImplemented()
     {
-        using var camera = Open(1, 0, (_, o) => o.ActionsSupported = false)[0];
+        int port = FreePort();
+        using var camera = Open(1, port, (_, o) => o.ActionsSupported = false)[0];
         var f = camera.Features;
         Assert.Equal(["Software"], f.GetEnumerationEntries("TriggerSource"));
         Assert.False(f.IsAvailable("ActionDeviceKey"));
@@ -519,6 +521,9 @@ public class SimulatedActionTests
         ushort id = sender.Send(new ActionCommand(0, 0, 1), camera.GvcpEndPoint!);
         var ack = Assert.Single(sender.Acks(1));
         Assert.Equal((GvcpStatus.NotImplemented, id), (ack.Status, ack.AckId));
+        sender.Send(new ActionCommand(0, 0, 1), Sender.Broadcast(port)); // a broadcast one is not answered
+        Assert.Empty(sender.Acks(1, timeoutMs: 300));
+        Assert.Equal((2L, 2L), (camera.ActionCommandsReceived, camera.ActionsIgnored));
     }
 
     [Theory]
@@ -528,5 +533,16 @@ public class SimulatedActionTests
     {
         var e = Assert.Throws<InvalidCaptureArgumentException>(() => new SimulatedBackend(1, (_, o) => o.GvcpPort = port));
         Assert.Equal("GvcpPort", e.ParameterName);
+    }
+
+    [Fact]
+    public void Open_FailsWithCameraException_WhenTheBroadcastPortIsHeldWithoutReuse()
+    {
+        using var holder = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        holder.Bind(new IPEndPoint(IPAddress.Any, 0)); // no SO_REUSEADDR: nobody else may bind this port
+        int port = ((IPEndPoint)holder.LocalEndPoint!).Port;
+        var e = Assert.Throws<CameraException>(() => Open(1, port));
+        Assert.Contains($"0.0.0.0:{port}", e.Message);
+        Assert.Contains("GvcpPort", e.Message);
     }
 }

@@ -56,7 +56,8 @@ public sealed partial class SimulatedCamera
 
     /// <summary>ACTION_CMDs ignored since the camera was opened: wrong device key, no action with that group key and an
     /// overlapping group mask, or a camera without actions (<see cref="SimulatedCameraOptions.ActionsSupported"/> false).
-    /// Such a command fires nothing and is not acknowledged (except with NotImplemented on a camera without actions).</summary>
+    /// Such a command fires nothing and is not acknowledged, except that a camera without actions answers a unicast
+    /// command that asks for an acknowledge with NotImplemented.</summary>
     public long ActionsIgnored => Volatile.Read(ref _actionsIgnored);
 
     /// <summary>Matching scheduled ACTION_CMDs that were not executed: no PTP reference time (port not Slave: NoRefTime),
@@ -165,7 +166,13 @@ public sealed partial class SimulatedCamera
     /// allocation-free). Returns true when an ACTION_ACK with <paramref name="status"/> answering
     /// <paramref name="requestId"/> must be sent (model in the class remarks).
     /// </summary>
-    internal bool OnGvcpDatagram(ReadOnlySpan<byte> datagram, long hostNs, out GvcpStatus status, out ushort requestId)
+    /// <param name="datagram">The UDP payload.</param>
+    /// <param name="hostNs">Receive time, shared timeline ns.</param>
+    /// <param name="broadcast">True when it came in on the broadcast socket: a camera without actions then stays silent
+    /// (it answers NotImplemented only to a command addressed to it).</param>
+    /// <param name="status">The ACTION_ACK status.</param>
+    /// <param name="requestId">The command's req_id.</param>
+    internal bool OnGvcpDatagram(ReadOnlySpan<byte> datagram, long hostNs, bool broadcast, out GvcpStatus status, out ushort requestId)
     {
         status = GvcpStatus.Success;
         requestId = 0;
@@ -183,7 +190,7 @@ public sealed partial class SimulatedCamera
         {
             Interlocked.Increment(ref _actionsIgnored);
             status = GvcpStatus.NotImplemented;
-            return ackWanted;
+            return ackWanted && !broadcast;
         }
         lock (_lock)
         {

@@ -46,8 +46,8 @@ namespace PsCamSync.Core.Cameras.Simulated;
 /// ACTION_ACK with: Success; NoRefTime for a scheduled action while the PTP port is not Slave (not executed, counted in
 /// <see cref="ActionsRefused"/>); ActionLate for a scheduled action whose action_time has passed on the camera clock
 /// when it arrives (executed at once, as an immediate action, and counted in <see cref="ActionLateCount"/>);
-/// NotImplemented for any ACTION_CMD to a camera without actions, or a scheduled one to a camera without scheduled
-/// actions. A camera unplugged by fault injection receives nothing and answers nothing.</para>
+/// NotImplemented for a unicast ACTION_CMD to a camera without actions (a broadcast one gets no answer), or a matching
+/// scheduled one to a camera without scheduled actions. A camera unplugged by fault injection receives nothing and answers nothing.</para>
 /// <para><b>Action triggers.</b> A fired action that TriggerSource selects (Action0 or Action1), with TriggerMode On
 /// while acquiring, starts an exposure; otherwise the fired action is counted in <see cref="IgnoredTriggers"/> (not
 /// acquiring, or TriggerMode Off) or does nothing (TriggerSource is another signal). An immediate action starts it at

@@ -117,9 +117,9 @@ internal sealed class SimulatedGvcpPort : IDisposable
                 if (_stop)
                     break;
                 if (fds[0].Revents != 0)
-                    ReceiveOne(_unicast, unicastFrom, buffer, answer);
+                    ReceiveOne(_unicast, unicastFrom, buffer, answer, broadcast: false);
                 if (count == 2 && fds[1].Revents != 0)
-                    ReceiveOne(_broadcast!, broadcastFrom, buffer, answer);
+                    ReceiveOne(_broadcast!, broadcastFrom, buffer, answer, broadcast: true);
                 Volatile.Write(ref _allocatedBytes, GC.GetAllocatedBytesForCurrentThread());
             }
         }
@@ -129,7 +129,7 @@ internal sealed class SimulatedGvcpPort : IDisposable
         }
     }
 
-    private void ReceiveOne(Socket socket, SocketAddress from, byte[] buffer, byte[] answer)
+    private void ReceiveOne(Socket socket, SocketAddress from, byte[] buffer, byte[] answer, bool broadcast)
     {
         int length;
         try
@@ -142,7 +142,7 @@ internal sealed class SimulatedGvcpPort : IDisposable
             return;
         }
         long receivedNs = SharedTimeline.NowNs();
-        if (!_camera.OnGvcpDatagram(buffer.AsSpan(0, length), receivedNs, out var status, out ushort requestId))
+        if (!_camera.OnGvcpDatagram(buffer.AsSpan(0, length), receivedNs, broadcast, out var status, out ushort requestId))
             return;
         int size = ActionAcknowledge.WriteTo(answer, status, requestId);
         try
