@@ -100,7 +100,8 @@ public static class ActionAcknowledge
         return DatagramBytes;
     }
 
-    /// <summary>Reads an ACTION_ACK; false when the datagram is not one (too short, or another answer code).</summary>
+    /// <summary>Reads an ACTION_ACK; false when the datagram is not one (shorter than 8 bytes, a command (key code 0x42),
+    /// or another acknowledge code).</summary>
     public static bool TryRead(ReadOnlySpan<byte> datagram, out GvcpStatus status, out ushort ackId)
     {
         status = default;

@@ -85,11 +85,15 @@ public readonly record struct GvcpAckHeader(GvcpStatus Status, ushort Answer, us
         BinaryPrimitives.WriteUInt16BigEndian(destination[6..], AckId);
     }
 
-    /// <summary>Reads an acknowledge header; false when the datagram is shorter than 8 bytes.</summary>
+    /// <summary>
+    /// Reads an acknowledge header; false when the datagram is shorter than 8 bytes or starts with the command key code
+    /// 0x42 (a command, not an acknowledge: Wireshark's GVCP dissector tells them apart by that first byte, and no
+    /// status code starts with it).
+    /// </summary>
     public static bool TryRead(ReadOnlySpan<byte> datagram, out GvcpAckHeader header)
     {
         header = default;
-        if (datagram.Length < Gvcp.HeaderBytes)
+        if (datagram.Length < Gvcp.HeaderBytes || datagram[0] == Gvcp.KeyCode)
             return false;
         header = new GvcpAckHeader((GvcpStatus)BinaryPrimitives.ReadUInt16BigEndian(datagram), BinaryPrimitives.ReadUInt16BigEndian(datagram[2..]),
             BinaryPrimitives.ReadUInt16BigEndian(datagram[4..]), BinaryPrimitives.ReadUInt16BigEndian(datagram[6..]));

@@ -82,6 +82,21 @@ internal static partial class LibC
     [LibraryImport("libc", EntryPoint = "munlockall", SetLastError = true)]
     public static partial int MunlockAll();
 
+    public const short POLLIN = 0x001;
+
+    /// <summary><c>struct pollfd</c>: int fd, short events, short revents.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short Revents;
+    }
+
+    /// <summary><c>poll</c>: waits until one of <paramref name="count"/> descriptors is ready or <paramref name="timeoutMs"/> passes (-1: no limit).</summary>
+    [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
+    public static unsafe partial int Poll(PollFd* fds, nuint count, int timeoutMs);
+
     /// <summary>The kernel thread id of the calling thread (glibc 2.30+).</summary>
     [LibraryImport("libc", EntryPoint = "gettid")]
     public static partial int GetTid();

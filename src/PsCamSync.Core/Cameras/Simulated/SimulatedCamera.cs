@@ -35,6 +35,42 @@ namespace PsCamSync.Core.Cameras.Simulated;
 /// <para><b>Stop.</b> <see cref="StopAcquisition"/> stops the device (later triggers are ignored; no later
 /// free-run exposure starts), then waits until every exposure already started has been delivered (or reported
 /// dropped) at its ready time, and joins the delivery thread: pending frames are delivered, not discarded.</para>
+/// <para><b>Actions (GigE Vision ACTION_CMD).</b> While open, the camera listens for GVCP datagrams on its own unicast
+/// socket, 127.0.0.1:&lt;ephemeral&gt; (<see cref="GvcpEndPoint"/>), and, unless <see cref="SimulatedCameraOptions.GvcpPort"/>
+/// is 0, for broadcasts on 0.0.0.0:GvcpPort (default 3956) with SO_REUSEADDR, so every simulated camera of the host gets
+/// a copy of a datagram sent to 127.255.255.255. One receive thread waits on both with poll(2), stamps each datagram
+/// with the shared timeline when it is read, and allocates nothing per datagram; every ACTION_ACK goes from the unicast
+/// socket to the command's source. Action i (0 or 1) fires when device_key = ActionDeviceKey, group_key =
+/// ActionGroupKey[i] and group_mask AND ActionGroupMask[i] ≠ 0. A command that fires nothing is ignored: no trigger,
+/// no acknowledge, counted in <see cref="ActionsIgnored"/>. Otherwise, if the command asks for one, the camera answers
+/// ACTION_ACK with: Success; NoRefTime for a scheduled action while the PTP port is not Slave (not executed, counted in
+/// <see cref="ActionsRefused"/>); ActionLate for a scheduled action whose action_time has passed on the camera clock
+/// when it arrives (executed at once, as an immediate action, and counted in <see cref="ActionLateCount"/>);
+/// NotImplemented for a unicast ACTION_CMD to a camera without actions (a broadcast one gets no answer), or a matching
+/// scheduled one to a camera without scheduled actions. A camera unplugged by fault injection receives nothing and answers nothing.</para>
+/// <para><b>Action triggers.</b> A fired action that TriggerSource selects (Action0 or Action1), with TriggerMode On
+/// while acquiring, starts an exposure; otherwise the fired action is counted in <see cref="IgnoredTriggers"/> (not
+/// acquiring, or TriggerMode Off) or does nothing (TriggerSource is another signal). An immediate action starts it at
+/// the receive time + TriggerLatencyUs, as a software trigger, stamped with the device clock there. A scheduled action
+/// starts it when the camera's own clock (<see cref="Clock"/>, which the PTP servo steers to master +
+/// PtpResidualOffsetNs) reads action_time, i.e. at host time <c>Clock.ToHostNs(action_time)</c>, with no trigger
+/// latency (the command was processed ahead of time, as a hardware timer fires), and the frame's DeviceTimestampNs is
+/// action_time exactly: a camera with residual offset r exposes r early on the shared timeline. Frames of actions carry
+/// FrameIndex -1. Scheduled exposures are queued ahead of their start; the sensor keeps one time-ordered timeline, so a
+/// later-arriving action whose exposure would start before the sensor is free of an exposure already accepted is
+/// missed (<see cref="MissedTriggers"/>). A stop before a scheduled start cancels that exposure
+/// (<see cref="ScheduledExposuresCancelled"/>). With TriggerSource Action0 or Action1, <see cref="Trigger"/> and
+/// TriggerSoftware are ignored and counted in <see cref="IgnoredTriggers"/>.</para>
+/// <para><b>Action scheduler</b> (The Imaging Source names). ActionSchedulerCommit arms action-0 events at camera-clock
+/// times <c>T_k = ActionSchedulerTime + k × ActionSchedulerInterval × 1000</c> (ns; interval 0 = one event), each computed
+/// from the grid, never accumulated; grid points already passed at the commit are skipped. They fire on their own
+/// until ActionSchedulerCancel, each as a scheduled action at T_k (host time <c>Clock.ToHostNs(T_k)</c>, stamped T_k,
+/// FrameIndex -1, no latency), handed to the sensor 5 ms ahead by a thread of the scheduler's own. Commit needs PtpStatus
+/// Slave (refused with a FeatureException otherwise); a new commit replaces the running one. ActionSchedulerStatus is
+/// an IInteger: 0 idle (<see cref="SchedulerIdle"/>), 1 committed and waiting for the first event
+/// (<see cref="SchedulerWaiting"/>), 2 running (<see cref="SchedulerRunning"/>).</para>
+/// <para><see cref="Dispose"/> and <see cref="Abandon"/> cancel the scheduler, stop and join the receive thread and close
+/// both sockets. Action counters count since the camera was opened.</para>
 /// <para>Width, Height, PixelFormat, AcquisitionMode, TriggerSelector, TriggerMode, TriggerSource and TriggerOverlap
 /// are locked while streaming (TLParamsLocked = 1); ExposureTime and AcquisitionFrameRate may change at any time and
 /// apply from the next exposure. Counters restart at each <see cref="StartAcquisition"/>.</para>
@@ -67,6 +103,7 @@ public sealed partial class SimulatedCamera : ICamera
     private volatile bool _acquiring;
     private long _acquisitionEpoch;
     private long _acquisitionStartNs;
+    private long _lastExposureStartHostNs;
     private long _stopHostNs = long.MaxValue; // when the device last stopped acquiring; MaxValue while acquiring
     private bool _disposed;
 
@@ -102,6 +139,7 @@ public sealed partial class SimulatedCamera : ICamera
         _sensor.ExposureNs = UsToNs(options.ExposureUs);
         _sensor.ReadoutNs = UsToNs(options.ReadoutUs);
         _features = BuildFeatures();
+        OpenGvcp(); // last: a bind failure leaves nothing running
     }
 
     /// <summary>Camera index k of <c>sim-k</c> (0-63); it is also encoded in every frame's pattern.</summary>
@@ -178,8 +216,19 @@ public sealed partial class SimulatedCamera : ICamera
     /// ignored and free run pauses, the stream stays open), AcquisitionStart (ICommand: re-arms after AcquisitionStop or
     /// a SingleFrame; refused when no stream is open), AcquisitionFrameRateEnable (IBoolean), AcquisitionFrameRate (IFloat, Hz, 1-MaxFrameRateHz), ExposureTime
     /// (IFloat, µs, 10-1000000), SensorReadoutTime (IFloat, µs, read-only).</item>
-    /// <item>Trigger: TriggerSelector (FrameStart), TriggerMode (Off, On), TriggerSource (Software), TriggerOverlap
-    /// (Off, ReadOut) (IEnumeration, locked), TriggerSoftware (ICommand; refused with TriggerMode Off).</item>
+    /// <item>Trigger: TriggerSelector (FrameStart), TriggerMode (Off, On), TriggerSource (Software, and Action0, Action1
+    /// when <see cref="SimulatedCameraOptions.ActionsSupported"/>), TriggerOverlap (Off, ReadOut) (IEnumeration, locked),
+    /// TriggerSoftware (ICommand; refused with TriggerMode Off).</item>
+    /// <item>Actions (when <see cref="SimulatedCameraOptions.ActionsSupported"/>, the default): ActionDeviceKey (IInteger
+    /// 0-4294967295), ActionSelector (IInteger 0-1), ActionGroupKey and ActionGroupMask (IInteger 0-4294967295, of the
+    /// action ActionSelector selects); all writable while streaming.</item>
+    /// <item>GevSupportedOptionSelector (IEnumeration: Action, ScheduledAction, IEEE1588) and GevSupportedOption (IBoolean,
+    /// read-only: whether the selected option is supported; ScheduledAction needs ActionsSupported,
+    /// ScheduledActionsSupported and PtpSupported). Always present.</item>
+    /// <item>Action scheduler (when <see cref="SimulatedCameraOptions.SchedulerSupported"/> with actions and PTP):
+    /// ActionSchedulerTime (IInteger, ns on the camera clock, 0-2^63−1), ActionSchedulerInterval (IInteger, µs,
+    /// 0-3600000000; 0 = one event), ActionSchedulerCommit (ICommand; refused unless PtpStatus is Slave),
+    /// ActionSchedulerCancel (ICommand), ActionSchedulerStatus (IInteger, read-only: 0 idle, 1 waiting, 2 running).</item>
     /// <item>Timestamp: TimestampLatch (ICommand) latches the device clock into TimestampLatchValue (IInteger, device ns,
     /// read-only).</item>
     /// <item>PTP (when <see cref="SimulatedCameraOptions.PtpSupported"/>, the default; model in
@@ -341,6 +390,7 @@ public sealed partial class SimulatedCamera : ICamera
     public void Abandon()
     {
         StopLocally();
+        CloseActions();
         lock (_lock)
             _disposed = true;
     }
@@ -369,9 +419,16 @@ public sealed partial class SimulatedCamera : ICamera
     /// <summary>Stops acquisition (see <see cref="StopAcquisition"/>) and closes the camera.</summary>
     public void Dispose()
     {
-        StopAcquisition();
-        lock (_lock)
-            _disposed = true;
+        try
+        {
+            StopAcquisition();
+        }
+        finally
+        {
+            CloseActions();
+            lock (_lock)
+                _disposed = true;
+        }
     }
 
     // ---- Called under _lock ----
@@ -396,7 +453,12 @@ public sealed partial class SimulatedCamera : ICamera
         Volatile.Write(ref _stopHostNs, hostNs);
     }
 
-    private bool TryExpose(long frameIndex, long startNs, out PendingExposure exposure)
+    /// <param name="frameIndex">The trigger's schedule index, or -1.</param>
+    /// <param name="startNs">Exposure start, host ns.</param>
+    /// <param name="exposure">The accepted exposure.</param>
+    /// <param name="scheduledDeviceNs">For a scheduled action or scheduler event: its time on the device clock, which
+    /// becomes the stamp exactly (no round trip through the clock model); null: the device clock at <paramref name="startNs"/>.</param>
+    private bool TryExpose(long frameIndex, long startNs, out PendingExposure exposure, long? scheduledDeviceNs = null)
     {
         if (!_sensor.TryStartExposure(startNs, out long readyNs))
         {
@@ -405,7 +467,9 @@ public sealed partial class SimulatedCamera : ICamera
             return false;
         }
         long id = ++_framesProduced;
-        exposure = new PendingExposure(frameIndex, id, Clock.ToDeviceNs(startNs), startNs, readyNs);
+        _lastExposureStartHostNs = startNs;
+        exposure = new PendingExposure(frameIndex, id, scheduledDeviceNs ?? Clock.ToDeviceNs(startNs), startNs, readyNs,
+            _acquisitionEpoch, scheduledDeviceNs.HasValue);
         if (_acquisitionMode == "SingleFrame")
             StopDeviceAt(startNs + 1); // the device ends a SingleFrame acquisition by itself
         return true;
@@ -455,6 +519,16 @@ public sealed partial class SimulatedCamera : ICamera
 
     /// <summary>When an exposure starting at <paramref name="startNs"/> would be read out at the current settings (no lock: a hint).</summary>
     internal long PredictReadyNs(long startNs) => startNs + _sensor.ExposureNs + _sensor.ReadoutNs;
+
+    /// <summary>Host time (shared timeline, ns) at which the last accepted exposure starts (a test hook: frames do not carry it).</summary>
+    internal long LastExposureStartHostNs
+    {
+        get
+        {
+            lock (_lock)
+                return _lastExposureStartHostNs;
+        }
+    }
 
     /// <summary>Host time of the last acquisition start, ns (the free-run grid's origin).</summary>
     internal long AcquisitionStartHostNs

@@ -113,6 +113,33 @@ public sealed class SimulatedCameraOptions
     /// <summary>How long the trigger of <see cref="SlowTriggerFrameIndex"/> blocks, ms (default 0), 0-<see cref="MaxFaultDelayMs"/>.</summary>
     public double SlowTriggerMs { get; set; }
 
+    /// <summary>
+    /// True (default) when the camera takes GigE Vision action commands: it has ActionDeviceKey, ActionSelector,
+    /// ActionGroupKey, ActionGroupMask and the TriggerSource entries Action0 and Action1, and fires on a matching
+    /// ACTION_CMD (see <see cref="SimulatedCamera"/>). False: those features are absent and an ACTION_CMD that asks for an
+    /// acknowledge is answered with GEV_STATUS_NOT_IMPLEMENTED.
+    /// </summary>
+    public bool ActionsSupported { get; set; } = true;
+    /// <summary>
+    /// True (default) when the camera also takes scheduled action commands (an action_time on its PTP clock).
+    /// Effective only with <see cref="ActionsSupported"/> and <see cref="PtpSupported"/>: a camera without PTP has no
+    /// reference time, so it does not offer scheduled actions whatever this says (GevSupportedOption ScheduledAction is
+    /// false then, and a scheduled ACTION_CMD is answered with GEV_STATUS_NOT_IMPLEMENTED).
+    /// </summary>
+    public bool ScheduledActionsSupported { get; set; } = true;
+    /// <summary>
+    /// True (default) when the camera has an action scheduler (ActionSchedulerTime, ActionSchedulerInterval,
+    /// ActionSchedulerCommit, ActionSchedulerCancel, ActionSchedulerStatus; The Imaging Source names). Effective only with
+    /// <see cref="ActionsSupported"/> and <see cref="PtpSupported"/>: the scheduler fires action 0 on the PTP clock.
+    /// </summary>
+    public bool SchedulerSupported { get; set; } = true;
+    /// <summary>
+    /// UDP port on which the camera listens for broadcast GVCP commands on 0.0.0.0 (with SO_REUSEADDR, so every simulated
+    /// camera on the host gets its own copy), default 3956 (<see cref="Gvcp.Gvcp.Port"/>); 0: no broadcast listener
+    /// (the camera still takes unicast commands on its <see cref="SimulatedCamera.GvcpEndPoint"/>). 0-65535.
+    /// </summary>
+    public int GvcpPort { get; set; } = Gvcp.Gvcp.Port;
+
     /// <summary>A copy of these options.</summary>
     public SimulatedCameraOptions Clone() => (SimulatedCameraOptions)MemberwiseClone();
 
@@ -162,6 +189,8 @@ public sealed class SimulatedCameraOptions
             throw new InvalidCaptureArgumentException(nameof(NoAnswerMs), $"the no-answer time must be 0-{MaxFaultDelayMs} ms; got {NoAnswerMs}.");
         if (!(SlowTriggerMs >= 0 && SlowTriggerMs <= MaxFaultDelayMs))
             throw new InvalidCaptureArgumentException(nameof(SlowTriggerMs), $"the slow trigger time must be 0-{MaxFaultDelayMs} ms; got {SlowTriggerMs}.");
+        if (GvcpPort is < 0 or > 65535)
+            throw new InvalidCaptureArgumentException(nameof(GvcpPort), $"the GVCP port must be 1-65535, or 0 for no broadcast listener; got {GvcpPort}.");
         if (PtpGrandmasterIdentity is 0 or ulong.MaxValue)
             throw new InvalidCaptureArgumentException(nameof(PtpGrandmasterIdentity), "the grandmaster identity must be an EUI-64 other than all zeros or all ones.");
     }

@@ -99,6 +99,10 @@ internal sealed class SimulatedFeatureMap : IFeatureMap
     }
 
     /// <inheritdoc/>
+    /// <remarks>A copy of the entries, in the order the feature lists them.</remarks>
+    public IReadOnlyList<string> GetEnumerationEntries(string name) => Typed(name, FeatureType.Enumeration).Entries.ToArray();
+
+    /// <inheritdoc/>
     public bool GetBoolean(string name) => Typed(name, FeatureType.Boolean).GetBoolean!();
 
     /// <inheritdoc/>

@@ -9,15 +9,22 @@ namespace PsCamSync.Core.Cameras.Simulated;
 /// <param name="DeviceTimestampNs">Exposure start on the device clock, ns.</param>
 /// <param name="ExposureStartHostNs">Exposure start on the shared timeline, ns.</param>
 /// <param name="ReadyHostNs">End of readout on the shared timeline, ns: when the frame reaches the host.</param>
+/// <param name="Epoch">The acquisition (AcquisitionStart count) it belongs to.</param>
+/// <param name="Scheduled">True for a scheduled action or scheduler event, queued ahead of its start: it is cancelled
+/// when acquisition stops before it starts.</param>
 internal readonly record struct PendingExposure(
-    long FrameIndex, long DeviceFrameId, long DeviceTimestampNs, long ExposureStartHostNs, long ReadyHostNs);
+    long FrameIndex, long DeviceFrameId, long DeviceTimestampNs, long ExposureStartHostNs, long ReadyHostNs,
+    long Epoch = 0, bool Scheduled = false);
 
 /// <summary>
 /// One acquisition of a simulated camera: the delivery thread and the pre-allocated queue that feeds it.
 /// Triggered: the trigger path only enqueues accepted exposures (no signal, no system call); the idle thread polls the
 /// queue every half of the shortest trigger-to-ready time (latency + exposure + readout, clamped to 50 µs-1 ms), so
 /// it always holds an exposure before it is ready; it then waits until the readout ends, fills a rented buffer and
-/// delivers it. Free run: the thread itself starts exposures on the frame-rate grid
+/// delivers it. Exposures of scheduled actions and of the action scheduler are queued ahead of their start (in time
+/// order: the sensor refuses an earlier start than one it already accepted); the thread holds such an exposure until
+/// its start and drops it, counted in <see cref="SimulatedCamera.ScheduledExposuresCancelled"/>, when acquisition
+/// stops (or restarts) before then. Free run: the thread itself starts exposures on the frame-rate grid
 /// (decided when it wakes at each frame's ready time).
 /// Waiting sleeps with <c>clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME)</c> in slices of at most 20 ms, then spins
 /// the last 200 µs. Nothing here allocates per frame.
@@ -101,6 +108,12 @@ internal sealed class SimulatedStream
             bool stopping = _stopRequested; // read before the queue: every enqueue happened before the stop
             if (_queue.TryDequeue(out var exposure))
             {
+                // A scheduled exposure waits for its start first: a stop before then cancels it.
+                if (exposure.Scheduled && !WaitUntil(exposure.ExposureStartHostNs, exposure.Epoch, exposure.ExposureStartHostNs))
+                {
+                    _camera.OnScheduledExposureCancelled();
+                    continue;
+                }
                 WaitUntil(exposure.ReadyHostNs, freeRunEpoch: -1);
                 DeliverOne(exposure);
                 continue;
