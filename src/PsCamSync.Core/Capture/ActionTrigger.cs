@@ -26,8 +26,16 @@ internal sealed class ActionTrigger : IDisposable
     /// reach the cameras in time over a loaded network.</summary>
     public const long ScheduledMarginNs = 500_000;
 
-    /// <summary>The least lead of scheduled actions and of the camera-scheduler mode's slot notices, ns (2 ms).</summary>
+    /// <summary>The least lead of scheduled actions, ns (2 ms).</summary>
     public const long MinLeadNs = 2_000_000;
+
+    /// <summary>The least lead of the camera-scheduler mode's slots, ns (100 ms): the cameras fire whatever the host does, so
+    /// each slot is made known to the camera's writer well before its frame can arrive.</summary>
+    public const long SchedulerLeadNs = 100_000_000;
+
+    /// <summary>CameraScheduler: the first slot armed is at least this far (plus the lead) after the trigger thread is ready,
+    /// ns (20 ms), so that every armed slot is known to the writers before its frame comes.</summary>
+    public const long ArmMarginNs = 20_000_000;
 
     private readonly GvcpActionSender _sender;
     private readonly ICamera[] _cameras;
@@ -56,7 +64,12 @@ internal sealed class ActionTrigger : IDisposable
         _sender = sender;
         _cameras = [.. cameras];
         _timescaleOffsetNs = timescaleOffsetNs;
-        LeadNs = mode == SyncTriggerMode.Action ? 0 : Math.Max(MinLeadNs, periodNs);
+        LeadNs = mode switch
+        {
+            SyncTriggerMode.Action => 0,
+            SyncTriggerMode.ScheduledAction => Math.Max(MinLeadNs, periodNs),
+            _ => Math.Max(SchedulerLeadNs, 2 * periodNs),
+        };
         _endpoints = _cameras.Select(c => c.GvcpEndPoint is { } ep ? ActionAckRecord.KeyOf(ep) : 0UL).ToArray();
         int n = _cameras.Length;
         _acknowledged = new long[n];
@@ -74,9 +87,10 @@ internal sealed class ActionTrigger : IDisposable
     /// <summary>The take's action keys.</summary>
     public ActionKeys Keys { get; }
 
-    /// <summary>How long before Tn the trigger thread handles slot n, ns: 0 for Action; for the camera-timed modes one period,
-    /// at least <see cref="MinLeadNs"/> (a scheduled action must reach the cameras before Tn; a slot must be known to the
-    /// writer before the camera's frame arrives).</summary>
+    /// <summary>How long before Tn the trigger thread handles slot n, ns: 0 for Action; for ScheduledAction one period, at
+    /// least <see cref="MinLeadNs"/> (the action must reach the cameras before Tn, and a camera queues few of them); for
+    /// CameraScheduler two periods, at least <see cref="SchedulerLeadNs"/> (the slot must be known to the writer before the
+    /// camera's frame arrives).</summary>
     public long LeadNs { get; }
 
     /// <summary>Camera time minus shared time, ns, added to Tn for action times.</summary>
@@ -182,6 +196,8 @@ internal sealed class ActionTrigger : IDisposable
                 continue;
             }
             long n = Volatile.Read(ref _frameOfRequest[ack.AckId]);
+            if (n == TriggerLoop.WarmUpFrameIndex)
+                continue; // the warm-up action is not a slot's
             switch (ack.Status)
             {
                 case GvcpStatus.Success:

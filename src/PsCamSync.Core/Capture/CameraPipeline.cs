@@ -76,6 +76,17 @@ internal sealed class CameraPipeline : IFrameTarget
     /// <summary>The take's late tolerance, ns: a frame whose trigger cannot be shown to have reached the camera within
     /// it after Tn is recorded TriggerLate (default: no limit).</summary>
     public long LateToleranceNs { get; set; } = long.MaxValue / 4;
+
+    /// <summary>
+    /// Camera-timed modes (action commands, camera scheduler): device time minus shared time of this camera, ns (its clock
+    /// model's offset at the start), with <see cref="MatchWithinNs"/>. A frame that carries no schedule index then goes to
+    /// the open slot whose Tn is nearest its device timestamp mapped onto the shared timeline, so a frame delivered late
+    /// (after the next Tn) still finds its own slot. Null: frames go to the latest slot triggered before they arrived.
+    /// </summary>
+    public long? DeviceOffsetNs { get; set; }
+
+    /// <summary>How far from Tn a mapped device timestamp may be to match its slot, ns (used with <see cref="DeviceOffsetNs"/>).</summary>
+    public long MatchWithinNs { get; set; }
     public FrameCounts Counts { get; } = new();
 
     /// <summary>Bytes each ring buffer holds (a reopened camera's frames must fit).</summary>
@@ -227,7 +238,9 @@ internal sealed class CameraPipeline : IFrameTarget
             _warmUpFrames++;
             return;
         }
-        long pos = _window.Find(frame.FrameIndex, frame.HostReceiveNs);
+        long pos = frame.FrameIndex < 0 && DeviceOffsetNs is long offset
+            ? _window.FindNearestScheduled(frame.DeviceTimestampNs - offset, MatchWithinNs)
+            : _window.Find(frame.FrameIndex, frame.HostReceiveNs);
         if (pos < 0)
         {
             _extraFrames++;

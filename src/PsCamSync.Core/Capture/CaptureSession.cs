@@ -64,7 +64,10 @@ public sealed class CaptureSession : IRunningTake
         _manifest = manifest;
         _trigger = trigger;
         _wakeErrors = new WakeErrorStatistics(checked((int)Math.Min(endIndex - firstIndex, 1_000_000)));
-        _loop = new TriggerLoop(options.Schedule, firstIndex, endIndex, pipelines, trigger.Timer, _wakeErrors, lateToleranceNs, RecordFault, action);
+        _loop = new TriggerLoop(options.Schedule, firstIndex, endIndex, pipelines, trigger.Timer, _wakeErrors, lateToleranceNs, RecordFault, action)
+        {
+            ArmSchedulers = action?.Mode == SyncTriggerMode.CameraScheduler ? ArmSchedulers : null,
+        };
         _recoveries = ConnectTriggerPorts(firstIndex, lateToleranceNs);
     }
 
@@ -399,8 +402,15 @@ public sealed class CaptureSession : IRunningTake
             FramesTableWriter table;
             try { table = new FramesTableWriter(Path.Combine(takePath, framesFile)); }
             catch { sink.Dispose(); throw; }
-            pipelines.Add(new CameraPipeline(camera, info.Id, ring, sink, table, slotCapacity, frameTimeout,
-                (cam, src, msg, ex) => RecordOrTrace(session, cam, src, msg, ex)) { DiskFull = diskFull });
+            var pipeline = new CameraPipeline(camera, info.Id, ring, sink, table, slotCapacity, frameTimeout,
+                (cam, src, msg, ex) => RecordOrTrace(session, cam, src, msg, ex)) { DiskFull = diskFull };
+            if (action is not null && (clock?.SampleList is { Length: > 0 } samples ? TakeClockModels.Fit(samples) : null) is { } model)
+            {
+                // Camera-timed frames carry no index: match them by device time (see CameraPipeline.DeviceOffsetNs).
+                pipeline.DeviceOffsetNs = (long)Math.Round(model.OffsetNs);
+                pipeline.MatchWithinNs = period / 2;
+            }
+            pipelines.Add(pipeline);
             manifest.Cameras.Add(new TakeCamera
             {
                 Backend = info.Backend,
@@ -433,12 +443,7 @@ public sealed class CaptureSession : IRunningTake
             started.Add(p.Camera);
             p.StartWriter();
         }
-        if (action is not null)
-        {
-            action.Start();
-            foreach (var p in pipelines)
-                action.Arm(p.Camera, schedule, first); // CameraScheduler: each camera fires from T(first) on its own clock
-        }
+        action?.Start();
         session.StartThreads();
         return session;
     }
@@ -473,7 +478,7 @@ public sealed class CaptureSession : IRunningTake
         }
         catch (Gvcp.GvcpException e)
         {
-            throw new InvalidCaptureArgumentException("ActionInterface", $"the action commands cannot be sent on '{nic}': {e.Message}", e);
+            throw new InvalidCaptureArgumentException("ActionInterface", $"the action commands cannot be sent on '{nic}': {e.Message}");
         }
         try
         {
@@ -848,6 +853,27 @@ public sealed class CaptureSession : IRunningTake
     /// </summary>
     /// <summary>How long finalising waits for ACTION_ACKs still on their way after the writers are done, ns (50 ms).</summary>
     public const long AckWaitNs = 50_000_000;
+
+    /// <summary>
+    /// CameraScheduler (trigger thread, before the first slot): arms every camera's scheduler for slot <paramref name="from"/>
+    /// on. A camera that refuses is taken out of the trigger set, as a camera that stops answering is, and its recovery
+    /// tries it again; the others go on.
+    /// </summary>
+    private void ArmSchedulers(long from)
+    {
+        foreach (var p in _pipelines)
+        {
+            try
+            {
+                _action!.Arm(p.Camera, _options.Schedule, from);
+            }
+            catch (FeatureException e)
+            {
+                RecordFault(p.CameraId, "Trigger", $"arming the action scheduler of camera '{p.CameraId}' for frame {from} failed: {e.Message}", e);
+                p.Port!.MarkLost(from, CameraLossCause.TriggerFailed, e);
+            }
+        }
+    }
 
     /// <summary>
     /// CameraScheduler: stops each camera's scheduler once its last slot (index <paramref name="end"/> − 1) has fired, half a

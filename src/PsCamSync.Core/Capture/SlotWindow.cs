@@ -119,6 +119,27 @@ internal sealed class SlotWindow
         return -1;
     }
 
+    /// <summary>
+    /// The open slot (triggered, not final) whose Tn is nearest <paramref name="sharedNs"/> and at most
+    /// <paramref name="withinNs"/> from it; -1 when none is.
+    /// </summary>
+    public long FindNearestScheduled(long sharedNs, long withinNs)
+    {
+        long best = -1, bestDistance = long.MaxValue;
+        for (long pos = _head; pos < _tail; pos++)
+        {
+            ref var s = ref _slots[pos % _slots.Length];
+            if (s.Final || s.TriggerNs == 0) continue;
+            long distance = Math.Abs(s.ScheduledNs - sharedNs);
+            if (distance <= withinNs && distance < bestDistance)
+            {
+                best = pos;
+                bestDistance = distance;
+            }
+        }
+        return best;
+    }
+
     /// <summary>Gives the slot at <paramref name="pos"/> its outcome; <paramref name="receivedBytes"/> as in <see cref="FrameRecord.ReceivedBytes"/>.</summary>
     public void Complete(long pos, FrameStatus status, long deviceTimestampNs, long hostReceiveNs, long videoFrame, long receivedBytes)
     {

@@ -49,6 +49,10 @@ internal sealed class TriggerLoop
     /// the trigger thread has ended.</summary>
     public LateSlotRuns WokeLate { get; } = new();
 
+    /// <summary>CameraScheduler: arms every camera's scheduler from the given slot on (called once on the trigger thread, before
+    /// its first slot; camera failures are the callee's to record).</summary>
+    public Action<long>? ArmSchedulers { get; set; }
+
     /// <summary>Slots whose action command could not be sent (the socket refused it). Read once the trigger thread has ended.</summary>
     public LateSlotRuns SendFailures { get; } = new();
 
@@ -160,6 +164,18 @@ internal sealed class TriggerLoop
             long ready = SharedTimeline.NowNs();
             Volatile.Write(ref _readyNs, ready);
             long lead = _action?.LeadNs ?? 0;
+            // CameraScheduler: the cameras start firing at the slot they are armed for, whatever the host does, so they are
+            // armed here, once this thread is ready, for the first slot it can still announce in time; earlier slots are late.
+            long armedFrom = long.MinValue;
+            if (_action?.Mode == Cameras.SyncTriggerMode.CameraScheduler)
+            {
+                armedFrom = NextIndex;
+                long announceBy = SharedTimeline.NowNs() + ActionTrigger.ArmMarginNs;
+                while (armedFrom < EndIndex && _schedule.TimeOf(armedFrom) - lead < announceBy)
+                    armedFrom++;
+                if (armedFrom < EndIndex)
+                    ArmSchedulers?.Invoke(armedFrom);
+            }
             for (long n = NextIndex; n < EndIndex; n = Volatile.Read(ref _next))
             {
                 long due = _schedule.TimeOf(n);
@@ -187,9 +203,9 @@ internal sealed class TriggerLoop
                 }
                 else
                 {
-                    bool late = !_action.InTime(woke, due, _lateToleranceNs);
+                    bool late = n < armedFrom || !_action.InTime(woke, due, _lateToleranceNs);
                     if (late)
-                        (wakeAt < ready ? DueBeforeReady : WokeLate).Add(n);
+                        (wakeAt < ready || n < armedFrom ? DueBeforeReady : WokeLate).Add(n);
                     long triggerNs = 0;
                     if (!late)
                     {

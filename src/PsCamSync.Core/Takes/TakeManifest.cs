@@ -64,7 +64,7 @@ public sealed class TakeManifest
     public TriggerThreadReport? TriggerThread { get; set; }
     /// <summary>How the frames were started (Software, Action, ScheduledAction, CameraScheduler). Takes recorded before
     /// trigger modes existed read as Software.</summary>
-    public Cameras.SyncTriggerMode TriggerMode { get; set; } = Cameras.SyncTriggerMode.Software;
+    public global::PsCamSync.Core.Cameras.SyncTriggerMode TriggerMode { get; set; } = global::PsCamSync.Core.Cameras.SyncTriggerMode.Software;
     /// <summary>Why this mode: asked for, or chosen as the best every camera supports (with why better ones were not).</summary>
     public string? TriggerModeNote { get; set; }
     /// <summary>For the action modes: where the ACTION_CMDs went (IPv4 address:port), the keys' device key in hex, and the lead

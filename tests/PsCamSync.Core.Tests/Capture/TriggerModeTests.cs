@@ -28,14 +28,19 @@ public sealed class TriggerModeTests
         {
             o.PtpInitializingSeconds = 0;
             o.PtpListeningSeconds = 0;
-            o.PtpConvergenceSeconds = 0;
+            o.PtpConvergenceSeconds = 0.001;
             o.PtpResidualOffsetNs = residualNs[k];
             o.ClockOffsetNs = 1_000_000 * (k + 1); // free-running offsets the servo removes
         });
         foreach (var c in cameras)
-            Assert.True(CameraPtp.Enable(c));
+            Assert.True(Core.Ptp.CameraPtp.Enable(c));
+        var until = DateTime.UtcNow.AddSeconds(5);
         foreach (var c in cameras)
-            Assert.Equal(PortState.Slave, CameraPtp.Read(c, "test").PortState);
+        {
+            while (Core.Ptp.CameraPtp.Read(c, "test").PortState != PortState.Slave && DateTime.UtcNow < until)
+                Thread.Sleep(2);
+            Assert.Equal(PortState.Slave, Core.Ptp.CameraPtp.Read(c, "test").PortState);
+        }
         return cameras;
     }
 
@@ -44,7 +49,16 @@ public sealed class TriggerModeTests
         var schedule = SimulatedTakeTests.ScheduleSoon(hz, seconds, leadSeconds: 1.0);
         using var session = CaptureSession.Start(cameras, new CaptureOptions { Schedule = schedule, Path = dir.Combine("take"), TriggerMode = mode });
         var manifest = SimulatedTakeTests.Run(session);
+        if (Environment.GetEnvironmentVariable("PSCAMSYNC_DEBUG_TAKE") is { Length: > 0 } keep)
+            CopyDirectory(session.TakePath, Path.Combine(keep, Path.GetFileName(dir.Path) + "-" + manifest.TriggerMode));
         return (manifest, TakeAnalyzer.Analyze(session.TakePath));
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var f in Directory.GetFiles(from))
+            File.Copy(f, Path.Combine(to, Path.GetFileName(f)));
     }
 
     private void Print(string what, TakeManifest m, TakeReport r) =>
@@ -96,8 +110,11 @@ public sealed class TriggerModeTests
     {
         using var dir = new TempDirectory();
         long[] residual = [1_000, -1_000];
-        var (m, r) = Take(OpenLocked(residual), 50, 3, SyncTriggerMode.CameraScheduler, dir);
+        var cameras = OpenLocked(residual);
+        var (m, r) = Take(cameras, 50, 3, SyncTriggerMode.CameraScheduler, dir);
         Print("scheduler", m, r);
+        foreach (SimulatedCamera c in cameras)
+            _output.WriteLine($"{c.Id}: produced {c.FramesProduced}, warm-up {m.Cameras[c.Index].WarmUpFrames}, ignored actions {c.ActionsIgnored}, ignored triggers {c.IgnoredTriggers}");
         Assert.Equal(SyncTriggerMode.CameraScheduler, m.TriggerMode);
         SimulatedTakeTests.AssertEveryFrame(m, 150);
         Assert.True(m.State == TakeState.Completed && m.Faults.Count == 0, SimulatedTakeTests.Describe(m));
@@ -197,6 +214,6 @@ public sealed class TriggerModeTests
             Assert.All(m.Cameras, c => Assert.Equal(0, c.Counts.TriggerMissed));
             Assert.DoesNotContain(m.Faults, f => f.Message.Contains("matched no slot"));
         }
-        Assert.All(a.Concat(b).Cast<SimulatedCamera>(), c => Assert.True(c.IgnoredActions > 0, $"{c.Id} saw the other take's actions and ignored them"));
+        Assert.All(a.Concat(b).Cast<SimulatedCamera>(), c => Assert.True(c.ActionsIgnored > 0, $"{c.Id} saw the other take's actions and ignored them"));
     }
 }
