@@ -14,12 +14,13 @@ var benchmarks = new (string Name, string Summary, bool InAll, Func<string[], in
 {
     ("wake", "trigger wake-up error of DeadlineTimer vs plain sleep vs cyclictest (rt-tests)", true, WakeBenchmark.Run),
     ("alloc", "managed heap allocation per frame of a 4-camera 1920x1200 simulated take", true, AllocationBenchmark.Run),
+    ("gvcp", "ACTION_CMD Send cost and allocation vs a bare sendto; ACTION_ACK round trip vs a UDP ping-pong (loopback)", true, GvcpSendBenchmark.Run),
     ("runtime", "runtime settings (tiering, GC mode, ReadyToRun) vs the C# runner's trigger wake-up and lost slots (minutes; by name only)", false, RuntimeSettingsBenchmark.Run),
 };
 
 if (args.Length > 0 && args[0] is "-h" or "--help" or "help")
 {
-    Console.WriteLine("usage: PsCamSync.Bench [<benchmark> [arguments]]   (no benchmark: the quick ones, wake and alloc)");
+    Console.WriteLine("usage: PsCamSync.Bench [<benchmark> [arguments]]   (no benchmark: the quick ones, wake, alloc and gvcp)");
     foreach (var b in benchmarks)
         Console.WriteLine($"  {b.Name,-8} {b.Summary}");
     return 0;

@@ -168,28 +168,36 @@ public class GvcpActionSenderTests
         var perCamera = GvcpActionSender.ToSocketAddress((IPEndPoint)sink.LocalEndPoint!);
         var scheduled = Command with { ActionTimeNs = 1 };
 
-        for (int i = 0; i < 100; i++) // warm-up: JIT, first-call paths
+        for (int i = 0; i < 1000; i++) // warm-up: first calls
         {
             sender.Send(Command, acknowledge: true);
             sender.Send(scheduled, acknowledge: false, perCamera);
         }
-        Assert.Equal(200, sender.LastRequestId);
+        Assert.Equal(2000, sender.LastRequestId);
 
-        const int sends = 70_000; // crosses 65535 once
+        // Windows of 70,000 sends (each crosses 65535 once). A per-call allocation shows in every window; the runtime's
+        // one-time work (tiered compilation once allocated 56 bytes on the calling thread when a tier-up fell inside a
+        // window) in one at most: so one window of the three must allocate nothing.
+        const int sends = 70_000;
         var ids = new ushort[sends];
-        long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < sends; i++)
-            ids[i] = (i & 1) == 0 ? sender.Send(Command, acknowledge: true) : sender.Send(scheduled, acknowledge: false, perCamera);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
-
-        Assert.Equal(0, allocated);
-        ushort expected = 200;
-        foreach (var id in ids)
+        var allocations = new List<long>();
+        ushort expected = 2000;
+        for (int window = 0; window < 3 && !allocations.Contains(0); window++)
         {
-            expected = (ushort)(expected == 65535 ? 1 : expected + 1);
-            Assert.Equal(expected, id);
+            Thread.Sleep(100);
+            long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < sends; i++)
+                ids[i] = (i & 1) == 0 ? sender.Send(Command, acknowledge: true) : sender.Send(scheduled, acknowledge: false, perCamera);
+            allocations.Add(GC.GetAllocatedBytesForCurrentThread() - allocatedBefore);
+
+            foreach (var id in ids)
+            {
+                expected = (ushort)(expected == 65535 ? 1 : expected + 1);
+                Assert.Equal(expected, id);
+            }
+            Assert.DoesNotContain((ushort)0, ids);
         }
-        Assert.DoesNotContain((ushort)0, ids);
+        Assert.True(allocations.Contains(0), $"bytes allocated per window of {sends} sends: {string.Join(", ", allocations)}");
     }
 
     [Fact]
@@ -212,12 +220,25 @@ public class GvcpActionSenderTests
             Drain(sender, totalAfter);
         }
 
-        Burst(500, 500);
-        long warm = sender.ReceiverAllocatedBytes;
-        Burst(3000, 3500);
-        Assert.Equal(3500, sender.AcksReceived);
+        // Warm-up in bursts with pauses, so tiered compilation has promoted the receive path before the measurement.
+        for (int round = 1; round <= 4; round++)
+        {
+            Burst(500, 500 * round);
+            Thread.Sleep(100);
+        }
+        // As for Send: a per-ack allocation shows in every window of 3000 acks, the runtime's one-time work in one at most.
+        var growth = new List<long>();
+        long total = 2000;
+        for (int window = 0; window < 3 && !growth.Contains(0); window++)
+        {
+            long before = sender.ReceiverAllocatedBytes;
+            total += 3000;
+            Burst(3000, total);
+            growth.Add(sender.ReceiverAllocatedBytes - before);
+        }
+        Assert.Equal(total, sender.AcksReceived);
         Assert.Equal(0, sender.AcksDropped);
-        Assert.Equal(warm, sender.ReceiverAllocatedBytes);
+        Assert.True(growth.Contains(0), $"bytes the receive thread allocated per window of 3000 acks: {string.Join(", ", growth)}");
     }
 
     [Fact]
