@@ -26,7 +26,7 @@ public static class TriggerModeChoice
     /// <param name="requested">The mode asked for, or null for the best supported.</param>
     /// <param name="periodNs">The frame period, ns.</param>
     /// <exception cref="InvalidCaptureArgumentException">Parameter TriggerMode: a camera lacks the requested mode (the message
-    /// names the camera and what it lacks), or no mode suits every camera.</exception>
+    /// names the camera and what it lacks).</exception>
     /// <exception cref="FeatureException">A camera's features could not be read.</exception>
     public static TriggerModeDecision Decide(IReadOnlyList<ICamera> cameras, SyncTriggerMode? requested, long periodNs)
     {
@@ -37,25 +37,26 @@ public static class TriggerModeChoice
             if (Why(support, asked) is { } reason)
                 throw new InvalidCaptureArgumentException("TriggerMode",
                     $"{reason}, so it cannot use -TriggerMode {asked}. Leave -TriggerMode out to use the best mode every camera supports" +
-                    (Best(support, out _) is { } best ? $" ({best})" : "") + ", or take that camera out of the take.");
+                    $" ({Best(support, out _)}), or take that camera out of the take.");
             return new TriggerModeDecision(asked, true, []);
         }
-        var chosen = Best(support, out var notes);
-        if (chosen is null)
-            throw new InvalidCaptureArgumentException("TriggerMode", $"no trigger mode suits every camera: {string.Join("; ", notes)}. Take the cameras that cannot be triggered out of the take.");
-        return new TriggerModeDecision(chosen.Value, false, notes);
+        return new TriggerModeDecision(Best(support, out var notes), false, notes);
     }
 
-    private static SyncTriggerMode? Best(List<(ICamera Camera, TriggerModeSupport Support)> support, out List<string> notes)
+    /// <summary>The first action mode every camera supports, else Software: the last resort is not probed, so a camera that
+    /// cannot be software-triggered either fails in its backend's own words when it is configured.</summary>
+    private static SyncTriggerMode Best(List<(ICamera Camera, TriggerModeSupport Support)> support, out List<string> notes)
     {
         notes = [];
         foreach (var mode in Preference)
         {
+            if (mode == SyncTriggerMode.Software)
+                break;
             if (Why(support, mode) is not { } reason)
                 return mode;
             notes.Add($"not {mode}: {reason}");
         }
-        return null;
+        return SyncTriggerMode.Software;
     }
 
     /// <summary>Null when every camera can use <paramref name="mode"/> now, else why the first one cannot.</summary>

@@ -30,7 +30,7 @@ public sealed class DiskFullTakeTests
         var schedule = SimulatedTakeTests.ScheduleSoon(20, 10, leadSeconds: 1.0);
         var watch = System.Diagnostics.Stopwatch.StartNew();
         using var session = CaptureSession.Start(SimulatedTakeTests.OpenSimulated(2),
-            new CaptureOptions { Schedule = schedule, Path = disk.Combine("take") });
+            new CaptureOptions { TriggerMode = SyncTriggerMode.Software, Schedule = schedule, Path = disk.Combine("take") });
         var manifest = SimulatedTakeTests.Run(session, timeoutSeconds: 60);
         watch.Stop();
         _output.WriteLine(SimulatedTakeTests.Describe(manifest));
@@ -115,7 +115,7 @@ public sealed class DiskFullTakeTests
         using var disk = new Tmpfs(3L << 20);
         var schedule = SimulatedTakeTests.ScheduleSoon(30, 20, leadSeconds: 1.0);
         using var session = CaptureSession.Start(SimulatedTakeTests.OpenSimulated(1),
-            new CaptureOptions { Schedule = schedule, Path = disk.Combine("take"), Encoder = VideoEncoder.Ffv1 });
+            new CaptureOptions { TriggerMode = SyncTriggerMode.Software, Schedule = schedule, Path = disk.Combine("take"), Encoder = VideoEncoder.Ffv1 });
         var manifest = SimulatedTakeTests.Run(session, timeoutSeconds: 90);
         _output.WriteLine(SimulatedTakeTests.Describe(manifest));
 
@@ -150,7 +150,7 @@ public sealed class DiskFullTakeTests
         string path = disk.Combine("take");
         var schedule = SimulatedTakeTests.ScheduleSoon(10, 0.5, leadSeconds: 1.0);
         var e = Assert.Throws<TakeFolderException>(() => CaptureSession.Start(SimulatedTakeTests.OpenSimulated(1),
-            new CaptureOptions { Schedule = schedule, Path = path }));
+            new CaptureOptions { TriggerMode = SyncTriggerMode.Software, Schedule = schedule, Path = path }));
         _output.WriteLine(e.Message);
         Assert.True(e.DiskFull, e.ToString());
         Assert.Contains("bytes free", e.Message);
@@ -161,7 +161,7 @@ public sealed class DiskFullTakeTests
         File.Delete(disk.Combine("filler"));
         schedule = SimulatedTakeTests.ScheduleSoon(10, 0.5, leadSeconds: 1.0);
         using var session = CaptureSession.Start(SimulatedTakeTests.OpenSimulated(1, (_, o) => { o.Width = 64; o.Height = 64; }),
-            new CaptureOptions { Schedule = schedule, Path = path });
+            new CaptureOptions { TriggerMode = SyncTriggerMode.Software, Schedule = schedule, Path = path });
         var manifest = SimulatedTakeTests.Run(session);
         Assert.Equal(path, session.TakePath);
         Assert.Equal(5, manifest.Cameras[0].Counts.Expected);
@@ -182,14 +182,14 @@ public sealed class DiskFullTakeTests
         var schedule = SimulatedTakeTests.ScheduleSoon(10, 0.5, leadSeconds: 1.0);
         var cameras = SimulatedTakeTests.OpenSimulated(2, (k, o) => { o.Width = k == 0 ? 64 : 65; o.Height = 64; });
         var e = Assert.Throws<InvalidCaptureArgumentException>(() => CaptureSession.Start(cameras,
-            new CaptureOptions { Schedule = schedule, Path = path, Encoder = VideoEncoder.Libx264 }));
+            new CaptureOptions { TriggerMode = SyncTriggerMode.Software, Schedule = schedule, Path = path, Encoder = VideoEncoder.Libx264 }));
         Assert.Equal("Encoder", e.ParameterName);
         Assert.False(Directory.Exists(path), "the failed start removed its folder: " +
             (Directory.Exists(path) ? string.Join(", ", Directory.GetFileSystemEntries(path)) : ""));
 
         schedule = SimulatedTakeTests.ScheduleSoon(10, 0.5, leadSeconds: 1.0);
         using var session = CaptureSession.Start(SimulatedTakeTests.OpenSimulated(1, (_, o) => { o.Width = 64; o.Height = 64; }),
-            new CaptureOptions { Schedule = schedule, Path = path, Encoder = VideoEncoder.Libx264 });
+            new CaptureOptions { TriggerMode = SyncTriggerMode.Software, Schedule = schedule, Path = path, Encoder = VideoEncoder.Libx264 });
         var manifest = SimulatedTakeTests.Run(session);
         Assert.Equal(5, manifest.Cameras[0].Counts.Accounted);
     }
@@ -204,7 +204,7 @@ public sealed class DiskFullTakeTests
         using var dir = new TempDirectory();
         var schedule = SimulatedTakeTests.ScheduleSoon(10, 1.5, leadSeconds: 1.0);
         using var session = CaptureSession.Start(SimulatedTakeTests.OpenSimulated(1, (_, o) => { o.Width = 64; o.Height = 64; }),
-            new CaptureOptions { Schedule = schedule, Path = dir.Combine("take") });
+            new CaptureOptions { TriggerMode = SyncTriggerMode.Software, Schedule = schedule, Path = dir.Combine("take") });
         string manifestPath = Path.Combine(session.TakePath, TakeFolder.ManifestFileName);
         File.Delete(manifestPath);
         Directory.CreateDirectory(manifestPath);
@@ -266,7 +266,7 @@ public sealed class DiskFullTakeTests
         using var dir = new TempDirectory();
         var schedule = SimulatedTakeTests.ScheduleSoon(10, 0.5, leadSeconds: 1.0);
         using var session = CaptureSession.Start(SimulatedTakeTests.OpenSimulated(1, (_, o) => { o.Width = 64; o.Height = 64; }),
-            new CaptureOptions { Schedule = schedule, Path = dir.Combine("take") });
+            new CaptureOptions { TriggerMode = SyncTriggerMode.Software, Schedule = schedule, Path = dir.Combine("take") });
         Assert.True(File.Exists(Path.Combine(session.TakePath, TakeFolder.ReserveFileName)), "the reserve exists while recording");
         SimulatedTakeTests.Run(session);
         Assert.Null(session.FinalManifestError);

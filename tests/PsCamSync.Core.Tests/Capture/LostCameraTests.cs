@@ -30,7 +30,7 @@ public sealed class LostCameraTests
         var opened = backend.Discover().Select(c => backend.Open(c.Id)).ToList();
         var schedule = SimulatedTakeTests.ScheduleSoon(hz, seconds, leadSeconds: 2.0);
         using var session = CaptureSession.Start(opened,
-            new CaptureOptions { Schedule = schedule, Path = dir.Combine("take"), Backends = new ICameraBackend[] { backend } });
+            new CaptureOptions { TriggerMode = SyncTriggerMode.Software, Schedule = schedule, Path = dir.Combine("take"), Backends = new ICameraBackend[] { backend } });
         var manifest = SimulatedTakeTests.Run(session, timeoutSeconds: seconds + 30);
         long endedAfter = SharedTimeline.NowNs() - schedule.TimeOf(schedule.EndIndex);
         var rows = manifest.Cameras.Select(c => FramesTableReader.Read(System.IO.Path.Combine(session.TakePath, c.FramesFile)).ToList()).ToArray();

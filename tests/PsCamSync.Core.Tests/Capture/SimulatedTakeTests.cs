@@ -49,7 +49,7 @@ public class SimulatedTakeTests
         using var dir = new TempDirectory();
         // A 1 s lead covers the take's setup (rings locked into RAM, clock latches) with room for the warm-up trigger.
         var schedule = ScheduleSoon(60, 5, leadSeconds: 1.0);
-        using var session = CaptureSession.Start(OpenSimulated(3), new CaptureOptions { Schedule = schedule, Path = dir.Combine("take") });
+        using var session = CaptureSession.Start(OpenSimulated(3), new CaptureOptions { Schedule = schedule, Path = dir.Combine("take"), TriggerMode = SyncTriggerMode.Software });
         var manifest = Run(session);
 
         Assert.Equal(300, schedule.EndIndex);

@@ -49,16 +49,7 @@ public sealed class TriggerModeTests
         var schedule = SimulatedTakeTests.ScheduleSoon(hz, seconds, leadSeconds: 1.0);
         using var session = CaptureSession.Start(cameras, new CaptureOptions { Schedule = schedule, Path = dir.Combine("take"), TriggerMode = mode });
         var manifest = SimulatedTakeTests.Run(session);
-        if (Environment.GetEnvironmentVariable("PSCAMSYNC_DEBUG_TAKE") is { Length: > 0 } keep)
-            CopyDirectory(session.TakePath, Path.Combine(keep, Path.GetFileName(dir.Path) + "-" + manifest.TriggerMode));
         return (manifest, TakeAnalyzer.Analyze(session.TakePath));
-    }
-
-    private static void CopyDirectory(string from, string to)
-    {
-        Directory.CreateDirectory(to);
-        foreach (var f in Directory.GetFiles(from))
-            File.Copy(f, Path.Combine(to, Path.GetFileName(f)));
     }
 
     private void Print(string what, TakeManifest m, TakeReport r) =>

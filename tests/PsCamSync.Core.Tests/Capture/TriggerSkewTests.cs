@@ -1,3 +1,4 @@
+using PsCamSync.Core.Cameras;
 using PsCamSync.Core.Analysis;
 using PsCamSync.Core.Takes;
 using PsCamSync.Core.Tests.Support;
@@ -22,7 +23,7 @@ public sealed class TriggerSkewTests
         using var dir = new TempDirectory();
         var schedule = SimulatedTakeTests.ScheduleSoon(60, 5, leadSeconds: 1.0);
         using var session = Core.Capture.CaptureSession.Start(SimulatedTakeTests.OpenSimulated(3),
-            new Core.Capture.CaptureOptions { Schedule = schedule, Path = dir.Combine("take") });
+            new Core.Capture.CaptureOptions { TriggerMode = SyncTriggerMode.Software, Schedule = schedule, Path = dir.Combine("take") });
         var manifest = SimulatedTakeTests.Run(session);
         var report = TakeAnalyzer.Analyze(session.TakePath);
         _output.WriteLine($"trigger skew over {report.TriggerSkew.FrameSets} frame sets: p50 {report.TriggerSkew.P50Ns / 1e3:0.0} µs, " +
