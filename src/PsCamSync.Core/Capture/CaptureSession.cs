@@ -85,7 +85,7 @@ public sealed class CaptureSession : IRunningTake
             var p = _pipelines[i];
             var info = _manifest.Cameras[i];
             p.LateToleranceNs = lateToleranceNs;
-            var port = new TriggerPort(p, p.Camera, firstIndex, lateToleranceNs, lossSlots, 1024, (_options.Timer ?? new TriggerTimerOptions()).FifoPriority);
+            var port = new TriggerPort(p, p.Camera, firstIndex, lateToleranceNs, lossSlots, 1024, (_options.Timer ?? new TriggerTimerOptions()).FifoPriority, schedule);
             p.Port = port;
             var identity = new CameraRecovery.TakeCameraIdentity(info.Backend, info.Id, info.Serial, info.Address, _options.ExposureUs ?? RecordedExposureUs(info));
             string backendName = info.Backend;
