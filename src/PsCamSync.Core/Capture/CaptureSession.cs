@@ -821,6 +821,9 @@ public sealed class CaptureSession : IRunningTake
     /// once it has applied its settings (shortly after <see cref="Start"/>); null before.</summary>
     public TriggerThreadReport? TriggerThreadGranted => _trigger.Granted;
 
+    /// <summary>The cameras' pipelines, in camera order (their trigger ports: diagnostics and tests).</summary>
+    internal IReadOnlyList<CameraPipeline> Pipelines => _pipelines;
+
     /// <summary>When the trigger loop was ready to fire its first slot, ns on the shared timeline; 0 before.</summary>
     public long TriggerReadyNs => _loop.ReadyNs;
 
