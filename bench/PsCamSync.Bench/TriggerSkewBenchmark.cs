@@ -53,6 +53,10 @@ internal static class TriggerSkewBenchmark
     {
         /// <summary>Each camera's frames table, read before the take folder was deleted.</summary>
         public IReadOnlyList<(string Id, IReadOnlyList<FrameRecord> Frames)> Rows { get; init; } = [];
+
+        /// <summary>Per camera, how its slots were sent: by a sender thread, and how many it took awake at Tn
+        /// (<see cref="TriggerPort.SlotsTakenAwake"/>), and the backend's trigger path where it says one.</summary>
+        public IReadOnlyList<string> TriggerPaths { get; init; } = [];
     }
 
     /// <summary>The rows, in print order: each gets the benchmark's settings and returns its measured row.</summary>
@@ -188,6 +192,8 @@ internal static class TriggerSkewBenchmark
             {
                 // read now: the folder is deleted when this method returns
                 Rows = manifest.Cameras.Select(c => (c.Id, FramesTableReader.Read(Path.Combine(session.TakePath, c.FramesFile)))).ToList(),
+                TriggerPaths = session.Pipelines.Select(p => $"{p.CameraId}: " + (p.Port!.Sends ? $"sender thread, {p.Port.SlotsTakenAwake} slots taken awake at Tn" : "direct from the trigger thread")
+                    + (p.Port.Camera is AravisCamera a ? $"; {a.TriggerPath}" : "")).ToList(),
             };
         }
         finally
@@ -213,6 +219,7 @@ internal static class TriggerSkewBenchmark
                 : string.Create(CultureInfo.InvariantCulture,
                     $"{id}: TriggerNs − Tn p50/p99/max {Percentiles.NearestRank(late, 50) / 1e3:0.0}/{Percentiles.NearestRank(late, 99) / 1e3:0.0}/{late[^1] / 1e3:0.0} µs over {late.Count} sent; {Counts(counts)}"));
         }
+        details.AddRange(m.TriggerPaths);
         foreach (var f in m.Manifest.Faults.Take(5))
             details.Add($"fault [{f.Source}] {f.Camera}: {f.Message}");
         return new SkewRow(name, m.Manifest.Cameras.Count, s.FrameSets, s.P50Ns, s.P99Ns, s.MaxNs, m.BytesPerFrame, m.Load, details);

@@ -16,10 +16,11 @@ namespace PsCamSync.Core.Capture;
 /// release), and goes on to the next camera. Given the take's schedule, the sender does not wait to be woken: it
 /// sleeps on its own until the next Tn (<see cref="DeadlineTimer"/>, absolute on CLOCK_MONOTONIC, as the trigger thread
 /// does) and then looks for the slot for up to <see cref="ArmWindowNs"/>, so that every camera's sender is already
-/// awake when its slot arrives instead of each being woken in turn by the trigger thread; only a slot it does not find
-/// in that window (a skipped or late slot, a rejoin) is taken through the semaphore. The trigger thread still decides
-/// every slot at Tn, so the accounting below is the same either way. If the camera's previous trigger is still unacknowledged when its next
-/// slot comes, that slot is not sent to it: it is recorded as TriggerLate and counts towards
+/// awake when its slot arrives instead of each being woken in turn by the trigger thread; a slot it does not find in
+/// that window (handed over late, or the first after a skipped slot or a rejoin) is taken through the semaphore.
+/// The trigger thread still decides every slot at Tn, so the accounting below is the same either way. If the
+/// camera's previous trigger is still unacknowledged when its next slot comes, that slot is not sent to it: it is
+/// recorded as TriggerLate and counts towards
 /// <see cref="CameraLossRule"/>; nothing queues up. The sender records the time just before the write as the
 /// trigger time and refuses to send a slot later than the late tolerance after Tn. Notices of a sender port are
 /// posted under a small lock that is never held across a camera call; the trigger thread only ever tries it.</para>
@@ -430,23 +431,26 @@ internal sealed class TriggerPort
     }
 
     /// <summary>
-    /// Sender thread: sleeps until the Tn of the next slot it may get (<paramref name="next"/>, or the first slot not yet
-    /// more than <see cref="ArmWindowNs"/> past), then looks for a slot in the mailbox until <see cref="ArmWindowNs"/>
-    /// after that Tn. True when a slot is there (at once when one is waiting already); false when there is no schedule,
-    /// the port is lost or stopping, the schedule has ended, or no slot came in the window: then the caller sleeps on
-    /// the semaphore.
+    /// Sender thread: sleeps until the Tn of slot <paramref name="next"/> (the one after the last it took), then looks for
+    /// a slot in the mailbox until <see cref="ArmWindowNs"/> after that Tn. True when a slot is there (at once when one is
+    /// waiting already); false when there is no schedule, the port is lost or stopping, the schedule has ended, that Tn
+    /// is more than the window past already, or no slot came in the window: then the caller sleeps on the semaphore.
     /// </summary>
+    /// <remarks>
+    /// It never sleeps past slot <paramref name="next"/>: the trigger thread may hand that slot over late (up to the
+    /// tolerance), and a sender asleep until a later Tn would find it only then, too late to send, and make the slot
+    /// after it wait too. A slot the trigger thread skips costs one wake-up through the semaphore for the slot after it.
+    /// </remarks>
     private bool AwaitSlotAwake(DeadlineTimer timer, long next)
     {
         if (Volatile.Read(ref _mailbox) >= 0)
             return true;
-        if (_schedule is null || _stopSender || Volatile.Read(ref _state) == Lost)
+        if (_schedule is null || _stopSender || Volatile.Read(ref _state) == Lost || next >= _schedule.EndIndex)
             return false;
+        long due = _schedule.TimeOf(next);
         long now = SharedTimeline.NowNs();
-        long target = Math.Max(next, _schedule.FirstIndexAtOrAfter(now - ArmWindowNs));
-        if (target >= _schedule.EndIndex)
+        if (now - due > ArmWindowNs)
             return false;
-        long due = _schedule.TimeOf(target);
         if (due > now && timer.WaitUntil(due, _stopSenderWait.Token) < 0)
             return false;
         // The trigger thread hands slot n over at Tn too: it is there already, or within microseconds.
