@@ -219,6 +219,18 @@ internal static class TriggerSkewBenchmark
                 : string.Create(CultureInfo.InvariantCulture,
                     $"{id}: TriggerNs − Tn p50/p99/max {Percentiles.NearestRank(late, 50) / 1e3:0.0}/{Percentiles.NearestRank(late, 99) / 1e3:0.0}/{late[^1] / 1e3:0.0} µs over {late.Count} sent; {Counts(counts)}"));
         }
+        // By rank within a frame set: the first, second, ... camera's TriggerNs − Tn, over sets where every camera was sent.
+        var byIndex = m.Rows.Select(r => r.Frames.Where(f => f.TriggerNs != 0).ToDictionary(f => f.FrameIndex, f => f.TriggerNs - f.ScheduledNs)).ToList();
+        var complete = byIndex.Count == 0 ? [] : byIndex[0].Keys.Where(k => byIndex.All(d => d.ContainsKey(k))).ToList();
+        if (complete.Count > 0 && byIndex.Count > 1)
+        {
+            var ranks = complete.Select(k => byIndex.Select(d => d[k]).Order().ToArray()).ToList();
+            details.Add("by rank in a frame set, TriggerNs − Tn p50/p99 µs: " + string.Join(", ", Enumerable.Range(0, byIndex.Count).Select(rank =>
+            {
+                var v = ranks.Select(r => r[rank]).Order().ToList();
+                return string.Create(CultureInfo.InvariantCulture, $"#{rank + 1} {Percentiles.NearestRank(v, 50) / 1e3:0.0}/{Percentiles.NearestRank(v, 99) / 1e3:0.0}");
+            })) + $" (over {complete.Count} sets)");
+        }
         details.AddRange(m.TriggerPaths);
         foreach (var f in m.Manifest.Faults.Take(5))
             details.Add($"fault [{f.Source}] {f.Camera}: {f.Message}");

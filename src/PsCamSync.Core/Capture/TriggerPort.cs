@@ -14,8 +14,9 @@ namespace PsCamSync.Core.Capture;
 /// <para><b>Sender</b> (cameras whose trigger is an acknowledged network write, Aravis): a thread of the camera's own
 /// sends the trigger. The trigger thread leaves the slot in a one-slot mailbox and wakes the sender (a semaphore
 /// release), and goes on to the next camera. Given the take's schedule, the sender does not wait to be woken: it
-/// sleeps on its own until the next Tn (<see cref="DeadlineTimer"/>, absolute on CLOCK_MONOTONIC, as the trigger thread
-/// does) and then looks for the slot for up to <see cref="ArmWindowNs"/>, so that every camera's sender is already
+/// sleeps on its own until shortly before the next Tn (<see cref="ArmLeadNs"/>; <see cref="DeadlineTimer"/>, absolute on
+/// CLOCK_MONOTONIC, as the trigger thread does) and then looks for the slot until <see cref="ArmWindowNs"/> after Tn,
+/// so that every camera's sender is already
 /// awake when its slot arrives instead of each being woken in turn by the trigger thread; a slot it does not find in
 /// that window (handed over late, or the first after a skipped slot or a rejoin) is taken through the semaphore.
 /// The trigger thread still decides every slot at Tn, so the accounting below is the same either way. If the
@@ -72,6 +73,13 @@ internal sealed class TriggerPort
     /// that a sender spinning at SCHED_FIFO keeps a core from the others for little time when the slot never comes.
     /// </summary>
     internal const long ArmWindowNs = 200_000;
+
+    /// <summary>
+    /// How long before Tn a sender wakes to wait for slot n awake, ns (300 µs, about this VM's p99 wake-up latency under
+    /// load): the senders are then running, not being woken, when the trigger thread hands the slots over, so their
+    /// trigger times differ by what it costs to run one after another, not by each one's wake-up latency.
+    /// </summary>
+    internal const long ArmLeadNs = 300_000;
 
     /// <param name="pipeline">The camera's pipeline (its writer gets the notices).</param>
     /// <param name="camera">The camera.</param>
@@ -431,8 +439,8 @@ internal sealed class TriggerPort
     }
 
     /// <summary>
-    /// Sender thread: sleeps until the Tn of slot <paramref name="next"/> (the one after the last it took), then looks for
-    /// a slot in the mailbox until <see cref="ArmWindowNs"/> after that Tn. True when a slot is there (at once when one is
+    /// Sender thread: sleeps until <see cref="ArmLeadNs"/> before the Tn of slot <paramref name="next"/> (the one after the
+    /// last it took), then looks for a slot in the mailbox until <see cref="ArmWindowNs"/> after that Tn. True when a slot is there (at once when one is
     /// waiting already); false when there is no schedule, the port is lost or stopping, the schedule has ended, that Tn
     /// is more than the window past already, or no slot came in the window: then the caller sleeps on the semaphore.
     /// </summary>
@@ -451,7 +459,7 @@ internal sealed class TriggerPort
         long now = SharedTimeline.NowNs();
         if (now - due > ArmWindowNs)
             return false;
-        if (due > now && timer.WaitUntil(due, _stopSenderWait.Token) < 0)
+        if (due - ArmLeadNs > now && timer.WaitUntil(due - ArmLeadNs, _stopSenderWait.Token) < 0)
             return false;
         // The trigger thread hands slot n over at Tn too: it is there already, or within microseconds.
         while (Volatile.Read(ref _mailbox) < 0)
