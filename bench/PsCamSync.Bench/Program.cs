@@ -14,7 +14,7 @@ var benchmarks = new (string Name, string Summary, bool InAll, Func<string[], in
 {
     ("wake", "trigger wake-up error of DeadlineTimer vs plain sleep vs cyclictest (rt-tests)", true, WakeBenchmark.Run),
     ("alloc", "managed heap allocation per frame of a 4-camera 1920x1200 simulated take", true, AllocationBenchmark.Run),
-    ("trigger-skew", "trigger skew of a Software take on 3 Aravis emulators vs cyclictest in the same run (root; ~30 s; by name only)", false, TriggerSkewBenchmark.Run),
+    ("trigger-skew", "trigger skew of a Software take on 3 Aravis emulators vs cyclictest in the same run (root; about a minute; by name only)", false, TriggerSkewBenchmark.Run),
     ("runtime", "runtime settings (tiering, GC mode, ReadyToRun) vs the C# runner's trigger wake-up and lost slots (minutes; by name only)", false, RuntimeSettingsBenchmark.Run),
 };
 

@@ -23,8 +23,10 @@ namespace PsCamSync.Bench;
 /// through the per-camera sender threads of <see cref="TriggerPort"/>. A further row is a function that returns a
 /// <see cref="SkewRow"/> (use <see cref="MeasureTake"/> for the take itself) added to <see cref="Takes"/>.</para>
 /// <para>Below the table, per camera: how long after Tn its trigger time came (TriggerNs − Tn, p50/p99/max µs) and
-/// how many of its slots were sent, with the trigger thread's own wake-up error from take.json, so one sees whether
-/// the skew is one camera's lateness or everyone's jitter.</para>
+/// how many of its slots were sent, with the trigger thread's own wake-up error from take.json; the same by rank within
+/// a frame set (the first, second, ... camera to be triggered), so one sees whether the skew is one camera's lateness,
+/// the senders running one after another, or everyone's jitter; and how each camera was triggered (sender thread, slots
+/// taken awake, the Aravis trigger path).</para>
 /// <para>Arguments: <c>--rate HZ</c> (default 20: the emulator refuses more than 25 Hz, see
 /// <see cref="AravisCamera.EmulatorTriggerPollNs"/>), <c>--seconds S</c> (default 20), <c>--cameras N</c> (default 3),
 /// <c>--histogram-us US</c> (cyclictest's histogram top, default 10000). Exit codes: 0 measured; 2 bad argument;
