@@ -16,6 +16,7 @@ var benchmarks = new (string Name, string Summary, bool InAll, Func<string[], in
     ("alloc", "managed heap allocation per frame of a 4-camera 1920x1200 simulated take", true, AllocationBenchmark.Run),
     ("gvcp", "ACTION_CMD Send cost and allocation vs a bare sendto; ACTION_ACK round trip vs a UDP ping-pong (loopback)", true, GvcpSendBenchmark.Run),
     ("modes", "the four trigger modes on simulated cameras over loopback UDP: mapped skew vs camera count, residual PTP offsets and host wake-up error; bytes per frame (about 90 s; by name only)", false, TriggerModesBenchmark.Run),
+    ("trigger-skew", "trigger skew of a Software take on 3 Aravis emulators vs cyclictest in the same run (root; about a minute; by name only)", false, TriggerSkewBenchmark.Run),
     ("runtime", "runtime settings (tiering, GC mode, ReadyToRun) vs the C# runner's trigger wake-up and lost slots (minutes; by name only)", false, RuntimeSettingsBenchmark.Run),
 };
 

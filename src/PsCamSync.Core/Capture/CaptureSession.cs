@@ -91,7 +91,7 @@ public sealed class CaptureSession : IRunningTake
             var info = _manifest.Cameras[i];
             p.LateToleranceNs = lateToleranceNs;
             var port = new TriggerPort(p, p.Camera, firstIndex, lateToleranceNs, lossSlots, 1024, (_options.Timer ?? new TriggerTimerOptions()).FifoPriority,
-                groupSent: _action is not null);
+                schedule, groupSent: _action is not null);
             p.Port = port;
             var identity = new CameraRecovery.TakeCameraIdentity(info.Backend, info.Id, info.Serial, info.Address, _options.ExposureUs ?? RecordedExposureUs(info));
             string backendName = info.Backend;
@@ -998,6 +998,9 @@ public sealed class CaptureSession : IRunningTake
     /// <summary>What the OS granted the trigger thread (SCHED_FIFO priority, timer slack, mlockall, what was refused),
     /// once it has applied its settings (shortly after <see cref="Start"/>); null before.</summary>
     public TriggerThreadReport? TriggerThreadGranted => _trigger.Granted;
+
+    /// <summary>The cameras' pipelines, in camera order (their trigger ports: diagnostics and tests).</summary>
+    internal IReadOnlyList<CameraPipeline> Pipelines => _pipelines;
 
     /// <summary>When the trigger loop was ready to fire its first slot, ns on the shared timeline; 0 before.</summary>
     public long TriggerReadyNs => _loop.ReadyNs;

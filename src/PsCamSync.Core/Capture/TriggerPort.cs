@@ -13,8 +13,15 @@ namespace PsCamSync.Core.Capture;
 /// read and the late check.</para>
 /// <para><b>Sender</b> (cameras whose trigger is an acknowledged network write, Aravis): a thread of the camera's own
 /// sends the trigger. The trigger thread leaves the slot in a one-slot mailbox and wakes the sender (a semaphore
-/// release), and goes on to the next camera. If the camera's previous trigger is still unacknowledged when its next
-/// slot comes, that slot is not sent to it: it is recorded as TriggerLate and counts towards
+/// release), and goes on to the next camera. Given the take's schedule, the sender does not wait to be woken: it
+/// sleeps on its own until shortly before the next Tn (<see cref="ArmLeadNs"/>; <see cref="DeadlineTimer"/>, absolute on
+/// CLOCK_MONOTONIC, as the trigger thread does) and then looks for the slot until <see cref="ArmWindowNs"/> after Tn,
+/// so that every camera's sender is already
+/// awake when its slot arrives instead of each being woken in turn by the trigger thread; a slot it does not find in
+/// that window (handed over late, or the first after a skipped slot or a rejoin) is taken through the semaphore.
+/// The trigger thread still decides every slot at Tn, so the accounting below is the same either way. If the
+/// camera's previous trigger is still unacknowledged when its next slot comes, that slot is not sent to it: it is
+/// recorded as TriggerLate and counts towards
 /// <see cref="CameraLossRule"/>; nothing queues up. The sender records the time just before the write as the
 /// trigger time and refuses to send a slot later than the late tolerance after Tn. Notices of a sender port are
 /// posted under a small lock that is never held across a camera call; the trigger thread only ever tries it.</para>
@@ -54,7 +61,25 @@ internal sealed class TriggerPort
     private int _unanswered;
     private int _framesMissing; // writer thread only
     private volatile bool _stopSender;
+    private readonly CancellationTokenSource _stopSenderWait = new();
     private readonly int _fifoPriority;
+    private readonly FrameSchedule? _schedule;
+    private readonly long _firstIndex;
+    private long _takenAwake;
+
+    /// <summary>
+    /// How long a sender that woke on its own at Tn looks for slot n in the mailbox before it sleeps on the semaphore,
+    /// ns (200 µs): longer than the trigger thread needs to hand the slot over after its own wake-up at Tn, short enough
+    /// that a sender spinning at SCHED_FIFO keeps a core from the others for little time when the slot never comes.
+    /// </summary>
+    internal const long ArmWindowNs = 200_000;
+
+    /// <summary>
+    /// How long before Tn a sender wakes to wait for slot n awake, ns (300 µs, about this VM's p99 wake-up latency under
+    /// load): the senders are then running, not being woken, when the trigger thread hands the slots over, so their
+    /// trigger times differ by what it costs to run one after another, not by each one's wake-up latency.
+    /// </summary>
+    internal const long ArmLeadNs = 300_000;
 
     /// <param name="pipeline">The camera's pipeline (its writer gets the notices).</param>
     /// <param name="camera">The camera.</param>
@@ -65,12 +90,16 @@ internal sealed class TriggerPort
     /// <param name="fifoPriority">The trigger thread's SCHED_FIFO priority (0: none); a sender thread asks for one less, so that a
     /// loaded machine delays it no more than the trigger thread (refused without CAP_SYS_NICE, as the trigger thread's is:
     /// see TriggerThread.Refused in take.json).</param>
+    /// <param name="schedule">The take's schedule: a sender sleeps until each Tn on its own (see the remarks); null: it
+    /// is woken by the trigger thread for every slot.</param>
     /// <param name="groupSent">True when the trigger thread fires every camera with one action command (the action modes):
     /// the port then never calls <see cref="ICamera.Trigger"/> and only accounts for slots (<see cref="FireGroup"/>).</param>
     public TriggerPort(CameraPipeline pipeline, ICamera camera, long firstIndex, long toleranceNs, int lossSlots, int capacity, int fifoPriority = 0,
-        bool groupSent = false)
+        FrameSchedule? schedule = null, bool groupSent = false)
     {
         _fifoPriority = fifoPriority;
+        _schedule = schedule;
+        _firstIndex = firstIndex;
         _pipeline = pipeline;
         _camera = camera;
         _toleranceNs = toleranceNs;
@@ -110,6 +139,10 @@ internal sealed class TriggerPort
 
     /// <summary>The number of unanswered slots that make the camera lost.</summary>
     public int LossSlots => _lossSlots;
+
+    /// <summary>Slots the sender found in the mailbox after waking at their Tn on its own, without being woken by the
+    /// trigger thread (0 for a port without a sender or without a schedule). For diagnostics and tests.</summary>
+    public long SlotsTakenAwake => Interlocked.Read(ref _takenAwake);
 
     public void Start() => _sender?.Start();
 
@@ -259,6 +292,8 @@ internal sealed class TriggerPort
         }
         _pipeline.CompleteTriggers();
         _stopSender = true;
+        if (_sends)
+            _stopSenderWait.Cancel();
         _wake?.Release();
     }
 
@@ -359,11 +394,24 @@ internal sealed class TriggerPort
 
     private void SenderLoop()
     {
-        if (_fifoPriority > 1)
-            LibC.SchedSetScheduler(0, LibC.SCHED_FIFO, new LibC.SchedParam { Priority = _fifoPriority - 1 }); // best effort, see the constructor
+        // Best effort, see the constructor: one priority below the trigger thread, no spin (a spinning sender would keep
+        // a core from the other senders), timer slack 1 ns.
+        var timer = new DeadlineTimer(new TriggerTimerOptions
+        {
+            SpinNs = 0,
+            TimerSlackNs = 1,
+            FifoPriority = _fifoPriority > 1 ? _fifoPriority - 1 : 0,
+            LockMemory = false,
+        });
+        timer.ApplyToCurrentThread();
+        long next = _firstIndex;
         while (true)
         {
-            _wake!.Wait();
+            bool awake = AwaitSlotAwake(timer, next);
+            if (awake)
+                _wake!.Wait(0); // the release that came with this slot, when it has come already; a late one is a spurious wake-up below
+            else
+                _wake!.Wait();
             if (_stopSender && Volatile.Read(ref _mailbox) < 0)
                 return;
             long n, due, sent;
@@ -383,6 +431,9 @@ internal sealed class TriggerPort
                     Volatile.Write(ref _inFlight, n);
                 // The owed notices are the trigger thread's alone: it posts them at its next slot or when it completes.
             }
+            next = n + 1;
+            if (awake)
+                Interlocked.Increment(ref _takenAwake);
             if (!send)
                 continue; // this host was late, not the camera
             var camera = _camera;
@@ -415,6 +466,39 @@ internal sealed class TriggerPort
                 Answered();
             }
         }
+    }
+
+    /// <summary>
+    /// Sender thread: sleeps until <see cref="ArmLeadNs"/> before the Tn of slot <paramref name="next"/> (the one after the
+    /// last it took), then looks for a slot in the mailbox until <see cref="ArmWindowNs"/> after that Tn. True when a slot is there (at once when one is
+    /// waiting already); false when there is no schedule, the port is lost or stopping, the schedule has ended, that Tn
+    /// is more than the window past already, or no slot came in the window: then the caller sleeps on the semaphore.
+    /// </summary>
+    /// <remarks>
+    /// It never sleeps past slot <paramref name="next"/>: the trigger thread may hand that slot over late (up to the
+    /// tolerance), and a sender asleep until a later Tn would find it only then, too late to send, and make the slot
+    /// after it wait too. A slot the trigger thread skips costs one wake-up through the semaphore for the slot after it.
+    /// </remarks>
+    private bool AwaitSlotAwake(DeadlineTimer timer, long next)
+    {
+        if (Volatile.Read(ref _mailbox) >= 0)
+            return true;
+        if (_schedule is null || _stopSender || Volatile.Read(ref _state) == Lost || next >= _schedule.EndIndex)
+            return false;
+        long due = _schedule.TimeOf(next);
+        long now = SharedTimeline.NowNs();
+        if (now - due > ArmWindowNs)
+            return false;
+        if (due - ArmLeadNs > now && timer.WaitUntil(due - ArmLeadNs, _stopSenderWait.Token) < 0)
+            return false;
+        // The trigger thread hands slot n over at Tn too: it is there already, or within microseconds.
+        while (Volatile.Read(ref _mailbox) < 0)
+        {
+            if (_stopSender || SharedTimeline.NowNs() - due > ArmWindowNs)
+                return false;
+            Thread.SpinWait(20);
+        }
+        return true;
     }
 
     // ---- loss and rejoin (any thread) ----

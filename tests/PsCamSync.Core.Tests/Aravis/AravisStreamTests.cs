@@ -191,6 +191,10 @@ public sealed class AravisStreamTests
             AssertStream(target, sent[0], camera.Id);
             Assert.Equal(Triggers - 1, camera.LastTriggerIndex);
             Assert.Equal(target.Frames.Count + 1, camera.StreamCounters.Delivered); // + the warm-up frame
+            // Those frames came from the direct register write, not the GenICam node (arv-fake-camera.xml: TriggerSoftware
+            // writes 1 to TriggerSoftwareCommandRegister at 0x30c).
+            Assert.True(camera.TriggersByRegister, camera.TriggerPath);
+            Assert.Equal("register 0x30C = 1 (TriggerSoftwareCommandRegister)", camera.TriggerPath);
         });
     }
 

@@ -23,6 +23,12 @@ public sealed class AravisCamera : ICamera
     private AravisStream? _stream;
     private long _lastTriggerIndex = -1;
 
+    // The TriggerSoftware register (see SoftwareTriggerRegister), set by ConfigureSoftwareTrigger; written by Trigger
+    // without the gate. Published by _triggerByRegister (volatile) after the address and value.
+    private ulong _triggerAddress;
+    private uint _triggerValue;
+    private volatile bool _triggerByRegister;
+
     internal AravisCamera(IntPtr camera, CameraInfo identity)
     {
         _camera = camera;
@@ -118,6 +124,7 @@ public sealed class AravisCamera : ICamera
                 throw new FeatureException("TriggerSoftware", $"Camera '{Id}' cannot be software-triggered: it implements no TriggerSoftware command.");
             AravisNative.arv_camera_set_trigger(camera, "Software", out error);
             ThrowFeature(error, "TriggerMode", "setting TriggerSelector, TriggerMode and TriggerSource for software triggering");
+            ResolveTriggerRegister();
             if (_features.IsAvailable("AcquisitionMode"))
                 _features.SetEnumeration("AcquisitionMode", "Continuous");
             if (exposureUs is { } exposure)
@@ -128,6 +135,52 @@ public sealed class AravisCamera : ICamera
                 ThrowFeature(error, "ExposureTime", $"setting the exposure time to {exposure} µs");
             }
         }
+    }
+
+    /// <summary>
+    /// How <see cref="Trigger"/> reaches the camera, set by <see cref="ConfigureSoftwareTrigger"/>: <c>register 0xADDR = V</c>
+    /// when TriggerSoftware is one plain 32-bit register write (<see cref="SoftwareTriggerRegister"/>), else
+    /// <c>GenICam node TriggerSoftware (why)</c>. Before set-up: <c>GenICam node TriggerSoftware (not set up)</c>.
+    /// </summary>
+    public string TriggerPath { get; private set; } = "GenICam node TriggerSoftware (not set up)";
+
+    /// <summary>True when <see cref="Trigger"/> writes the TriggerSoftware register directly (see <see cref="TriggerPath"/>).</summary>
+    public bool TriggersByRegister => _triggerByRegister;
+
+    /// <summary>Looks TriggerSoftware up once in the GenICam XML and the node tree (under <see cref="Gate"/>).</summary>
+    private void ResolveTriggerRegister()
+    {
+        _triggerByRegister = false;
+        var device = Device;
+        var xmlPointer = AravisNative.arv_device_get_genicam_xml(device, out var size);
+        if (xmlPointer == IntPtr.Zero || size == 0 || size > int.MaxValue)
+        {
+            TriggerPath = "GenICam node TriggerSoftware (the device gave no GenICam XML)";
+            return;
+        }
+        var found = SoftwareTriggerRegister.FromGenicamXml(System.Runtime.InteropServices.Marshal.PtrToStringUTF8(xmlPointer, (int)size));
+        if (found.Reason is not null)
+        {
+            TriggerPath = $"GenICam node TriggerSoftware ({found.Reason})";
+            return;
+        }
+        var node = AravisNative.arv_gc_get_node(AravisNative.arv_device_get_genicam(device), found.RegisterName!);
+        if (node == IntPtr.Zero || AravisNative.g_type_check_instance_is_a(node, AravisNative.arv_gc_int_reg_node_get_type()) == 0)
+        {
+            TriggerPath = $"GenICam node TriggerSoftware (Aravis has no IntReg node '{found.RegisterName}')";
+            return;
+        }
+        var address = AravisNative.arv_gc_register_get_address(node, out var error);
+        var (_, message) = AravisNative.TakeError(error);
+        if (message is not null)
+        {
+            TriggerPath = $"GenICam node TriggerSoftware (the address of '{found.RegisterName}' could not be evaluated: {message})";
+            return;
+        }
+        _triggerAddress = address;
+        _triggerValue = found.Value;
+        _triggerByRegister = true;
+        TriggerPath = $"register 0x{address:X} = {found.Value} ({found.RegisterName})";
     }
 
     /// <summary>
@@ -209,17 +262,29 @@ public sealed class AravisCamera : ICamera
     }
 
     /// <summary>
-    /// Executes TriggerSoftware (<c>arv_camera_software_trigger</c>: one GVCP register write, acknowledged).
-    /// <paramref name="frameIndex"/> is only kept for diagnostics (<see cref="LastTriggerIndex"/>): the capture
+    /// Executes TriggerSoftware: when it is one plain register write (<see cref="TriggersByRegister"/>), that write,
+    /// <c>arv_device_write_register</c> (one GVCP WRITEREG_CMD, acknowledged), sent without the feature-map gate, so a
+    /// feature call on another thread never holds a trigger back (Aravis serialises the two GVCP transactions on the
+    /// device's own I/O mutex); else <c>arv_camera_software_trigger</c>, which evaluates the GenICam node under the
+    /// gate. <paramref name="frameIndex"/> is only kept for diagnostics (<see cref="LastTriggerIndex"/>): the capture
     /// session correlates frames to triggers by time. Allocation-free unless the write fails; a failure while
-    /// streaming is reported to the frame target as a fault, otherwise thrown.
+    /// streaming is reported to the frame target as a fault, otherwise thrown. Do not call it while the camera is
+    /// being released (<see cref="Abandon"/>, <see cref="Dispose"/>).
     /// </summary>
     /// <exception cref="CameraException">The trigger failed and the camera is not streaming.</exception>
+    /// <exception cref="ObjectDisposedException">The camera was released.</exception>
     public void Trigger(long frameIndex)
     {
         IntPtr error;
-        lock (Gate)
-            AravisNative.arv_camera_software_trigger(Handle, out error);
+        if (_triggerByRegister)
+        {
+            AravisNative.arv_device_write_register(Device, _triggerAddress, _triggerValue, out error);
+        }
+        else
+        {
+            lock (Gate)
+                AravisNative.arv_camera_software_trigger(Handle, out error);
+        }
         Interlocked.Exchange(ref _lastTriggerIndex, frameIndex);
         if (error == IntPtr.Zero)
             return;
@@ -295,6 +360,7 @@ public sealed class AravisCamera : ICamera
         {
             if (_camera == IntPtr.Zero)
                 return;
+            _triggerByRegister = false; // a stray Trigger now takes the gate and finds the camera disposed
             AravisNative.g_object_unref(_camera);
             _camera = IntPtr.Zero;
             AravisBackend.OpenCameras.TryRemove(new KeyValuePair<string, AravisCamera>(Id, this));

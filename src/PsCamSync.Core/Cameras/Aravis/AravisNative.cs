@@ -203,6 +203,16 @@ internal static unsafe partial class AravisNative
     [LibraryImport(Lib)]
     public static partial IntPtr arv_device_get_genicam(IntPtr device);
 
+    /// <summary>The device's GenICam XML (borrowed, <paramref name="size"/> bytes, not NUL-terminated for sure; already
+    /// unzipped by Aravis), or NULL.</summary>
+    [LibraryImport(Lib)]
+    public static partial IntPtr arv_device_get_genicam_xml(IntPtr device, out nuint size);
+
+    /// <summary>One 32-bit register write: for a GigE Vision device a GVCP WRITEREG_CMD (the value goes on the wire
+    /// big-endian), acknowledged, under the device's own I/O mutex; no GenICam node is evaluated.</summary>
+    [LibraryImport(Lib)]
+    public static partial int arv_device_write_register(IntPtr device, ulong address, uint value, out IntPtr error);
+
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     public static partial IntPtr arv_device_get_feature(IntPtr device, string feature);
 
@@ -240,6 +250,13 @@ internal static unsafe partial class AravisNative
 
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     public static partial IntPtr arv_gc_get_node(IntPtr genicam, string name);
+
+    /// <summary>The address of a register node (<c>ArvGcRegister</c>), with its pAddress/SwissKnife terms evaluated.</summary>
+    [LibraryImport(Lib)]
+    public static partial ulong arv_gc_register_get_address(IntPtr register, out IntPtr error);
+
+    [LibraryImport(Lib)]
+    public static partial nuint arv_gc_int_reg_node_get_type();
 
     /// <summary>Returns a borrowed <c>const GSList*</c> of borrowed <c>char*</c> feature names.</summary>
     [LibraryImport(Lib)]
