@@ -147,6 +147,9 @@ public sealed partial class SimulatedCamera
     /// <summary>Events the committed scheduler has fired (handed to the sensor), or 0 when none is committed.</summary>
     internal long SchedulerEventsFired => Volatile.Read(ref _scheduler)?.EventsFired ?? 0;
 
+    /// <summary>GC.GetAllocatedBytesForCurrentThread on the committed scheduler's thread after its last event, or 0.</summary>
+    internal long SchedulerAllocatedBytes => Volatile.Read(ref _scheduler)?.AllocatedBytes ?? 0;
+
     /// <summary>Opens the GVCP sockets (the constructor's last step).</summary>
     private void OpenGvcp() => _gvcp = new SimulatedGvcpPort(this, _options.GvcpPort);
 

@@ -386,7 +386,7 @@ public sealed partial class SimulatedCamera : ICamera
         StopLocally();
     }
 
-    /// <summary>Stops the delivery thread without asking the device anything, closes the camera (see <see cref="ICamera.Abandon"/>).</summary>
+    /// <summary>Stops the delivery thread without asking the device anything, cancels the action scheduler, closes the GVCP sockets and the camera (see <see cref="ICamera.Abandon"/>).</summary>
     public void Abandon()
     {
         StopLocally();
@@ -416,19 +416,14 @@ public sealed partial class SimulatedCamera : ICamera
         }
     }
 
-    /// <summary>Stops acquisition (see <see cref="StopAcquisition"/>) and closes the camera.</summary>
+    /// <summary>Stops acquisition (see <see cref="StopAcquisition"/>), cancels the action scheduler, closes the GVCP sockets
+    /// (joining their receive thread) and closes the camera.</summary>
     public void Dispose()
     {
-        try
-        {
-            StopAcquisition();
-        }
-        finally
-        {
-            CloseActions();
-            lock (_lock)
-                _disposed = true;
-        }
+        StopAcquisition();
+        CloseActions();
+        lock (_lock)
+            _disposed = true;
     }
 
     // ---- Called under _lock ----
