@@ -66,7 +66,8 @@ namespace PsCamSync.Core.Cameras.Simulated;
 /// from the grid, never accumulated; grid points already passed at the commit are skipped. They fire on their own
 /// until ActionSchedulerCancel, each as a scheduled action at T_k (host time <c>Clock.ToHostNs(T_k)</c>, stamped T_k,
 /// FrameIndex -1, no latency), handed to the sensor 5 ms ahead by a thread of the scheduler's own. Commit needs PtpStatus
-/// Slave (refused with a FeatureException otherwise); a new commit replaces the running one. ActionSchedulerStatus is
+/// Slave (refused with a FeatureException otherwise) and reads ActionSchedulerTime and ActionSchedulerInterval then (later
+/// writes apply at the next commit); a new commit replaces the running one. ActionSchedulerStatus is
 /// an IInteger: 0 idle (<see cref="SchedulerIdle"/>), 1 committed and waiting for the first event
 /// (<see cref="SchedulerWaiting"/>), 2 running (<see cref="SchedulerRunning"/>).</para>
 /// <para><see cref="Dispose"/> and <see cref="Abandon"/> cancel the scheduler, stop and join the receive thread and close
