@@ -38,7 +38,8 @@ namespace PsCamSync.Core.Cameras.Simulated;
 /// <para><b>Actions (GigE Vision ACTION_CMD).</b> While open, the camera listens for GVCP datagrams on its own unicast
 /// socket, 127.0.0.1:&lt;ephemeral&gt; (<see cref="GvcpEndPoint"/>), and, unless <see cref="SimulatedCameraOptions.GvcpPort"/>
 /// is 0, for broadcasts on 0.0.0.0:GvcpPort (default 3956) with SO_REUSEADDR, so every simulated camera of the host gets
-/// a copy of a datagram sent to 127.255.255.255. One receive thread waits on both with poll(2), stamps each datagram
+/// a copy of a datagram sent to 127.255.255.255 (if another program holds that port without SO_REUSEADDR the camera
+/// opens without broadcasts: <see cref="IsListeningForBroadcasts"/> is false and <see cref="GvcpFault"/> says why). One receive thread waits on both with poll(2), stamps each datagram
 /// with the shared timeline when it is read, and allocates nothing per datagram; every ACTION_ACK goes from the unicast
 /// socket to the command's source. Action i (0 or 1) fires when device_key = ActionDeviceKey, group_key =
 /// ActionGroupKey[i] and group_mask AND ActionGroupMask[i] ≠ 0. A command that fires nothing is ignored: no trigger,
