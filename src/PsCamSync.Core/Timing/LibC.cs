@@ -93,6 +93,14 @@ internal static partial class LibC
         public short Revents;
     }
 
+    /// <summary><c>recvfrom</c>: reads one datagram; <paramref name="addressLength"/> is the address buffer's size in, the address's size out.</summary>
+    [LibraryImport("libc", EntryPoint = "recvfrom", SetLastError = true)]
+    public static unsafe partial nint RecvFrom(int fd, byte* buffer, nuint length, int flags, byte* address, ref uint addressLength);
+
+    /// <summary><c>sendto</c>: sends one datagram to the socket address at <paramref name="address"/>.</summary>
+    [LibraryImport("libc", EntryPoint = "sendto", SetLastError = true)]
+    public static unsafe partial nint SendTo(int fd, byte* buffer, nuint length, int flags, byte* address, uint addressLength);
+
     /// <summary><c>poll</c>: waits until one of <paramref name="count"/> descriptors is ready or <paramref name="timeoutMs"/> passes (-1: no limit).</summary>
     [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
     public static unsafe partial int Poll(PollFd* fds, nuint count, int timeoutMs);

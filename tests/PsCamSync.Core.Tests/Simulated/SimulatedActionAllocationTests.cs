@@ -41,13 +41,36 @@ public class SimulatedActionAllocationTests
 
         Burst(100); // warm-up: JIT, first use of each path
         long before = camera.GvcpReceiveAllocatedBytes;
+        long roundsBefore = camera.GvcpReceiveRounds;
         Burst(500);
         long after = camera.GvcpReceiveAllocatedBytes;
+        Assert.True(camera.GvcpReceiveRounds - roundsBefore >= 1000, "the receive thread did not record its rounds");
         camera.StopAcquisition();
-        Assert.True(before > 0, "the receive thread reported no allocation count");
         Assert.Equal(0, after - before);
         Assert.True(camera.FramesProduced > 0);
         Assert.Equal(600L, camera.ActionsIgnored);
         Assert.InRange(camera.ActionLateCount, 600, 1200); // a scheduled one sent 1 ms ahead may arrive late on a loaded machine
+    }
+
+    [Fact]
+    public void Scheduler_AllocatesNothingPerEvent()
+    {
+        using var camera = SimulatedActionTests.Open(1, 0, (_, o) => SimulatedActionTests.FastPtp(o))[0];
+        SimulatedActionTests.WaitForSlave(camera);
+        SimulatedActionTests.Arm(camera, 0, 0, 0);
+        var target = new RecordingTarget(8, camera.FrameBytes, capacity: 8192);
+        camera.StartAcquisition(target);
+        camera.Features.SetInteger("ActionSchedulerTime", camera.Clock.NowNs() + 20_000_000);
+        camera.Features.SetInteger("ActionSchedulerInterval", 4000); // 250 Hz, above the 3 ms busy time
+        camera.Features.Execute("ActionSchedulerCommit");
+        Assert.True(SpinWait.SpinUntil(() => camera.SchedulerEventsFired >= 30, 5000)); // warm-up
+        long before = camera.SchedulerAllocatedBytes;
+        long eventsBefore = camera.SchedulerEventsFired;
+        Assert.True(SpinWait.SpinUntil(() => camera.SchedulerEventsFired >= eventsBefore + 100, 5000));
+        long after = camera.SchedulerAllocatedBytes;
+        camera.Features.Execute("ActionSchedulerCancel");
+        camera.StopAcquisition();
+        Assert.Equal(0, after - before); // recorded right before each EventsFired increment, so 100 events re-recorded it
+        Assert.True(camera.FramesProduced >= 130);
     }
 }

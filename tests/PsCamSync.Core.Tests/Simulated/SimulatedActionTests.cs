@@ -18,11 +18,27 @@ public class SimulatedActionTests
     private const long BusyNs = 3_000_000; // exposure 1 ms + readout 2 ms
     private static readonly Random Keys = new();
 
+    /// <summary>
+    /// A free UDP port below the kernel's ephemeral range (32768 and up here), so no socket bound to port 0 (a camera's
+    /// unicast socket, a sender) can take it between this probe and the cameras' bind.
+    /// </summary>
     internal static int FreePort()
     {
-        using var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        s.Bind(new IPEndPoint(IPAddress.Any, 0));
-        return ((IPEndPoint)s.LocalEndPoint!).Port;
+        for (int attempt = 0; attempt < 100; attempt++)
+        {
+            int port = Random.Shared.Next(20_000, 30_000);
+            using var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            try
+            {
+                s.Bind(new IPEndPoint(IPAddress.Any, port));
+                return port;
+            }
+            catch (SocketException)
+            {
+                // taken: try another
+            }
+        }
+        throw new InvalidOperationException("no free UDP port in 20000-29999 after 100 tries");
     }
 
     internal static uint Key() => (uint)Keys.NextInt64(1, uint.MaxValue);
@@ -538,13 +554,24 @@ public class SimulatedActionTests
     }
 
     [Fact]
-    public void Open_FailsWithCameraException_WhenTheBroadcastPortIsHeldWithoutReuse()
+    public void BusyBroadcastPort_CameraOpensWithoutBroadcasts_SaysWhy_AndStillTakesUnicast()
     {
+        int port = FreePort();
         using var holder = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        holder.Bind(new IPEndPoint(IPAddress.Any, 0)); // no SO_REUSEADDR: nobody else may bind this port
-        int port = ((IPEndPoint)holder.LocalEndPoint!).Port;
-        var e = Assert.Throws<CameraException>(() => Open(1, port));
-        Assert.Contains($"0.0.0.0:{port}", e.Message);
-        Assert.Contains("GvcpPort", e.Message);
+        holder.Bind(new IPEndPoint(IPAddress.Any, port)); // no SO_REUSEADDR: nobody else may bind this port
+        using var camera = Open(1, port)[0];
+        Assert.False(camera.IsListeningForBroadcasts);
+        var fault = Assert.IsType<CameraException>(camera.GvcpFault);
+        Assert.Contains($"0.0.0.0:{port}", fault.Message);
+        Assert.Contains("GvcpPort", fault.Message);
+        uint device = Key(), group = Key();
+        Arm(camera, device, group, 1);
+        using var sender = new Sender();
+        ushort id = sender.Send(new ActionCommand(device, group, 1), camera.GvcpEndPoint!);
+        Assert.Equal(id, Assert.Single(sender.Acks(1)).AckId);
+
+        using var listening = Open(1, FreePort())[0];
+        Assert.True(listening.IsListeningForBroadcasts);
+        Assert.Null(listening.GvcpFault);
     }
 }

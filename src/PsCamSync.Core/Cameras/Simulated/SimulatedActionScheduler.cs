@@ -24,6 +24,7 @@ internal sealed class SimulatedActionScheduler
     private long _k;
     private volatile bool _finished;
     private long _eventsFired;
+    private long _allocatedBytes;
 
     /// <param name="camera">The camera to fire.</param>
     /// <param name="startDeviceNs">t0, ns on the camera clock.</param>
@@ -45,6 +46,9 @@ internal sealed class SimulatedActionScheduler
 
     /// <summary>Events handed to the camera so far.</summary>
     public long EventsFired => Volatile.Read(ref _eventsFired);
+
+    /// <summary>GC.GetAllocatedBytesForCurrentThread on the scheduler thread after its last event, bytes.</summary>
+    public long AllocatedBytes => Volatile.Read(ref _allocatedBytes);
 
     /// <summary>
     /// ActionSchedulerStatus at camera time <paramref name="deviceNowNs"/>: 0 idle (cancelled, a single shot already
@@ -80,6 +84,7 @@ internal sealed class SimulatedActionScheduler
                 if (Timing.SharedTimeline.NowNs() < hostNs - LeadNs)
                     continue; // woke early: wait the rest
                 _camera.FireScheduledEvent(deviceNs, hostNs);
+                Volatile.Write(ref _allocatedBytes, GC.GetAllocatedBytesForCurrentThread());
                 Interlocked.Increment(ref _eventsFired);
                 if (_intervalNs == 0)
                     return;

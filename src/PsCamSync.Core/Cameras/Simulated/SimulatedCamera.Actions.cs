@@ -81,6 +81,16 @@ public sealed partial class SimulatedCamera
     /// <summary>GC.GetAllocatedBytesForCurrentThread on the GVCP receive thread after its last datagram, bytes.</summary>
     internal long GvcpReceiveAllocatedBytes => Volatile.Read(ref _gvcp)?.ReceiveAllocatedBytes ?? 0;
 
+    /// <summary>Poll rounds the GVCP receive thread has finished (each records <see cref="GvcpReceiveAllocatedBytes"/>).</summary>
+    internal long GvcpReceiveRounds => Volatile.Read(ref _gvcp)?.ReceiveRounds ?? 0;
+
+    /// <summary>
+    /// True while the camera receives broadcast GVCP commands on 0.0.0.0:<see cref="SimulatedCameraOptions.GvcpPort"/>.
+    /// False with GvcpPort 0, once closed, or when that port could not be bound because another program holds it
+    /// without SO_REUSEADDR (the camera opens anyway, takes unicast commands, and <see cref="GvcpFault"/> says why).
+    /// </summary>
+    public bool IsListeningForBroadcasts => Volatile.Read(ref _gvcp)?.IsListeningForBroadcasts ?? false;
+
     private bool ScheduledActionsOn => _options.ActionsSupported && _options.ScheduledActionsSupported && _options.PtpSupported;
 
     private bool SchedulerOn => _options.ActionsSupported && _options.SchedulerSupported && _options.PtpSupported;
@@ -146,6 +156,9 @@ public sealed partial class SimulatedCamera
 
     /// <summary>Events the committed scheduler has fired (handed to the sensor), or 0 when none is committed.</summary>
     internal long SchedulerEventsFired => Volatile.Read(ref _scheduler)?.EventsFired ?? 0;
+
+    /// <summary>GC.GetAllocatedBytesForCurrentThread on the committed scheduler's thread after its last event, or 0.</summary>
+    internal long SchedulerAllocatedBytes => Volatile.Read(ref _scheduler)?.AllocatedBytes ?? 0;
 
     /// <summary>Opens the GVCP sockets (the constructor's last step).</summary>
     private void OpenGvcp() => _gvcp = new SimulatedGvcpPort(this, _options.GvcpPort);

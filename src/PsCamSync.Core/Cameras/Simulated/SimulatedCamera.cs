@@ -38,7 +38,8 @@ namespace PsCamSync.Core.Cameras.Simulated;
 /// <para><b>Actions (GigE Vision ACTION_CMD).</b> While open, the camera listens for GVCP datagrams on its own unicast
 /// socket, 127.0.0.1:&lt;ephemeral&gt; (<see cref="GvcpEndPoint"/>), and, unless <see cref="SimulatedCameraOptions.GvcpPort"/>
 /// is 0, for broadcasts on 0.0.0.0:GvcpPort (default 3956) with SO_REUSEADDR, so every simulated camera of the host gets
-/// a copy of a datagram sent to 127.255.255.255. One receive thread waits on both with poll(2), stamps each datagram
+/// a copy of a datagram sent to 127.255.255.255 (if another program holds that port without SO_REUSEADDR the camera
+/// opens without broadcasts: <see cref="IsListeningForBroadcasts"/> is false and <see cref="GvcpFault"/> says why). One receive thread waits on both with poll(2), stamps each datagram
 /// with the shared timeline when it is read, and allocates nothing per datagram; every ACTION_ACK goes from the unicast
 /// socket to the command's source. Action i (0 or 1) fires when device_key = ActionDeviceKey, group_key =
 /// ActionGroupKey[i] and group_mask AND ActionGroupMask[i] ≠ 0. A command that fires nothing is ignored: no trigger,
@@ -66,7 +67,8 @@ namespace PsCamSync.Core.Cameras.Simulated;
 /// from the grid, never accumulated; grid points already passed at the commit are skipped. They fire on their own
 /// until ActionSchedulerCancel, each as a scheduled action at T_k (host time <c>Clock.ToHostNs(T_k)</c>, stamped T_k,
 /// FrameIndex -1, no latency), handed to the sensor 5 ms ahead by a thread of the scheduler's own. Commit needs PtpStatus
-/// Slave (refused with a FeatureException otherwise); a new commit replaces the running one. ActionSchedulerStatus is
+/// Slave (refused with a FeatureException otherwise) and reads ActionSchedulerTime and ActionSchedulerInterval then (later
+/// writes apply at the next commit); a new commit replaces the running one. ActionSchedulerStatus is
 /// an IInteger: 0 idle (<see cref="SchedulerIdle"/>), 1 committed and waiting for the first event
 /// (<see cref="SchedulerWaiting"/>), 2 running (<see cref="SchedulerRunning"/>).</para>
 /// <para><see cref="Dispose"/> and <see cref="Abandon"/> cancel the scheduler, stop and join the receive thread and close
@@ -386,7 +388,7 @@ public sealed partial class SimulatedCamera : ICamera
         StopLocally();
     }
 
-    /// <summary>Stops the delivery thread without asking the device anything, closes the camera (see <see cref="ICamera.Abandon"/>).</summary>
+    /// <summary>Stops the delivery thread without asking the device anything, cancels the action scheduler, closes the GVCP sockets and the camera (see <see cref="ICamera.Abandon"/>).</summary>
     public void Abandon()
     {
         StopLocally();
@@ -416,19 +418,14 @@ public sealed partial class SimulatedCamera : ICamera
         }
     }
 
-    /// <summary>Stops acquisition (see <see cref="StopAcquisition"/>) and closes the camera.</summary>
+    /// <summary>Stops acquisition (see <see cref="StopAcquisition"/>), cancels the action scheduler, closes the GVCP sockets
+    /// (joining their receive thread) and closes the camera.</summary>
     public void Dispose()
     {
-        try
-        {
-            StopAcquisition();
-        }
-        finally
-        {
-            CloseActions();
-            lock (_lock)
-                _disposed = true;
-        }
+        StopAcquisition();
+        CloseActions();
+        lock (_lock)
+            _disposed = true;
     }
 
     // ---- Called under _lock ----

@@ -15,9 +15,10 @@ namespace PsCamSync.Core.Cameras.Simulated;
 /// the answer's source endpoint.
 /// </summary>
 /// <remarks>
-/// Per datagram nothing is allocated: the receive buffer, the answer buffer and one <see cref="SocketAddress"/> per
-/// socket are made once, and the span overloads of ReceiveFrom/SendTo fill and read them in place. Socket errors on
-/// the receive thread are recorded with <see cref="SimulatedCamera.OnGvcpFault"/> (the thread keeps serving).
+/// Per datagram nothing is allocated: the .NET sockets only bind and own the descriptors; the receive thread reads and
+/// answers with libc <c>recvfrom</c>/<c>sendto</c> into buffers on its own stack. (Socket.ReceiveFrom with a reused
+/// SocketAddress was measured allocating 56 bytes now and then on a loaded machine.) Socket errors on the receive
+/// thread are recorded with <see cref="SimulatedCamera.OnGvcpFault"/> (the thread keeps serving).
 /// <see cref="Dispose"/> sets the stop flag, wakes the thread with a datagram to its own unicast socket, joins it, and
 /// only then closes the sockets, so poll never watches a descriptor number that was closed (and maybe reused).
 /// </remarks>
@@ -32,11 +33,16 @@ internal sealed class SimulatedGvcpPort : IDisposable
     private volatile bool _stop;
     private int _disposed;
     private long _allocatedBytes;
+    private long _rounds;
 
     /// <summary>Binds the sockets and starts the receive thread.</summary>
     /// <param name="camera">The camera that handles the datagrams.</param>
     /// <param name="broadcastPort">UDP port for the broadcast listener on 0.0.0.0, or 0 for none.</param>
-    /// <exception cref="CameraException">A socket could not be bound (the message names the address and port).</exception>
+    /// <remarks>When 0.0.0.0:<paramref name="broadcastPort"/> cannot be bound (another program holds it without
+    /// SO_REUSEADDR), the camera still opens, without a broadcast listener: <see cref="BroadcastError"/> and
+    /// <see cref="SimulatedCamera.GvcpFault"/> say why. A camera that could not be opened over a busy port would fail
+    /// every unrelated user of simulated cameras on the host.</remarks>
+    /// <exception cref="CameraException">The unicast socket could not be bound to 127.0.0.1.</exception>
     public SimulatedGvcpPort(SimulatedCamera camera, int broadcastPort)
     {
         _camera = camera;
@@ -45,20 +51,29 @@ internal sealed class SimulatedGvcpPort : IDisposable
         {
             _unicast.Bind(new IPEndPoint(IPAddress.Loopback, 0));
             EndPoint = (IPEndPoint)_unicast.LocalEndPoint!;
-            if (broadcastPort != 0)
-            {
-                _broadcast = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-                _broadcast.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-                _broadcast.Bind(new IPEndPoint(IPAddress.Any, broadcastPort));
-            }
         }
         catch (SocketException e)
         {
-            _broadcast?.Dispose();
             _unicast.Dispose();
-            throw new CameraException(camera.Id,
-                $"{camera.Id}: its GVCP sockets could not be bound (127.0.0.1:0 for unicast, 0.0.0.0:{broadcastPort} with SO_REUSEADDR for broadcast): {e.Message}. " +
-                "Another program holds that port without SO_REUSEADDR; choose another SimulatedCameraOptions.GvcpPort, or 0 for no broadcast listener.", e);
+            throw new CameraException(camera.Id, $"{camera.Id}: its GVCP unicast socket could not be bound to 127.0.0.1: {e.Message}.", e);
+        }
+        if (broadcastPort != 0)
+        {
+            var broadcast = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            try
+            {
+                broadcast.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                broadcast.Bind(new IPEndPoint(IPAddress.Any, broadcastPort));
+                _broadcast = broadcast;
+            }
+            catch (SocketException e)
+            {
+                broadcast.Dispose();
+                BroadcastError = new CameraException(camera.Id,
+                    $"{camera.Id}: it does not receive broadcast GVCP commands: 0.0.0.0:{broadcastPort} could not be bound with SO_REUSEADDR ({e.Message}); " +
+                    "another program holds that port without SO_REUSEADDR. Unicast commands to its GvcpEndPoint still work; choose another SimulatedCameraOptions.GvcpPort to get broadcasts.", e);
+                camera.OnGvcpFault(BroadcastError);
+            }
         }
         _thread = new Thread(Run) { IsBackground = true, Name = $"{camera.Id} GVCP" };
         _thread.Start();
@@ -66,6 +81,15 @@ internal sealed class SimulatedGvcpPort : IDisposable
 
     /// <summary>The unicast endpoint, 127.0.0.1:&lt;ephemeral port&gt;.</summary>
     public IPEndPoint EndPoint { get; }
+
+    /// <summary>True while the broadcast socket is bound (a port was asked for and could be bound).</summary>
+    public bool IsListeningForBroadcasts => _broadcast is not null;
+
+    /// <summary>Why the broadcast socket could not be bound, or null.</summary>
+    public CameraException? BroadcastError { get; }
+
+    /// <summary>Poll rounds the receive thread has finished (each records <see cref="ReceiveAllocatedBytes"/>).</summary>
+    public long ReceiveRounds => Volatile.Read(ref _rounds);
 
     /// <summary>GC.GetAllocatedBytesForCurrentThread on the receive thread after its last datagram, bytes.</summary>
     public long ReceiveAllocatedBytes => Volatile.Read(ref _allocatedBytes);
@@ -92,10 +116,10 @@ internal sealed class SimulatedGvcpPort : IDisposable
 
     private unsafe void Run()
     {
-        var buffer = new byte[1500];
-        var answer = new byte[ActionAcknowledge.DatagramBytes];
-        var unicastFrom = new SocketAddress(AddressFamily.InterNetwork);
-        var broadcastFrom = new SocketAddress(AddressFamily.InterNetwork);
+        const int bufferBytes = 1500, addressBytes = 128; // sockaddr_storage
+        byte* buffer = stackalloc byte[bufferBytes];
+        byte* answer = stackalloc byte[ActionAcknowledge.DatagramBytes];
+        byte* address = stackalloc byte[addressBytes];
         int count = _broadcast is null ? 1 : 2;
         var fds = stackalloc LibC.PollFd[2];
         int unicastFd = (int)_unicast.SafeHandle.DangerousGetHandle();
@@ -117,10 +141,11 @@ internal sealed class SimulatedGvcpPort : IDisposable
                 if (_stop)
                     break;
                 if (fds[0].Revents != 0)
-                    ReceiveOne(_unicast, unicastFrom, buffer, answer, broadcast: false);
+                    ReceiveOne(unicastFd, unicastFd, buffer, bufferBytes, address, addressBytes, answer, broadcast: false);
                 if (count == 2 && fds[1].Revents != 0)
-                    ReceiveOne(_broadcast!, broadcastFrom, buffer, answer, broadcast: true);
+                    ReceiveOne(broadcastFd, unicastFd, buffer, bufferBytes, address, addressBytes, answer, broadcast: true);
                 Volatile.Write(ref _allocatedBytes, GC.GetAllocatedBytesForCurrentThread());
+                Volatile.Write(ref _rounds, _rounds + 1);
             }
         }
         catch (Exception e)
@@ -129,29 +154,28 @@ internal sealed class SimulatedGvcpPort : IDisposable
         }
     }
 
-    private void ReceiveOne(Socket socket, SocketAddress from, byte[] buffer, byte[] answer, bool broadcast)
+    /// <summary>Reads one datagram from <paramref name="fd"/> (recvfrom; poll said it is readable) and sends the answer, if
+    /// any, from <paramref name="answerFd"/> to its source (sendto). Plain libc calls on the sockets' descriptors.</summary>
+    private unsafe void ReceiveOne(int fd, int answerFd, byte* buffer, int bufferBytes, byte* address, int addressBytes, byte* answer, bool broadcast)
     {
-        int length;
-        try
+        uint addressLength = (uint)addressBytes;
+        nint length = LibC.RecvFrom(fd, buffer, (nuint)bufferBytes, 0, address, ref addressLength);
+        if (length < 0)
         {
-            length = socket.ReceiveFrom(buffer, SocketFlags.None, from);
-        }
-        catch (SocketException e)
-        {
-            _camera.OnGvcpFault(new CameraException(_camera.Id, $"{_camera.Id}: receiving a GVCP datagram failed: {e.Message}", e));
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno is LibC.EINTR or LibC.EAGAIN)
+                return;
+            _camera.OnGvcpFault(new CameraException(_camera.Id, $"{_camera.Id}: receiving a GVCP datagram failed: {LibC.Describe(errno)}."));
             return;
         }
         long receivedNs = SharedTimeline.NowNs();
-        if (!_camera.OnGvcpDatagram(buffer.AsSpan(0, length), receivedNs, broadcast, out var status, out ushort requestId))
+        if (!_camera.OnGvcpDatagram(new ReadOnlySpan<byte>(buffer, (int)length), receivedNs, broadcast, out var status, out ushort requestId))
             return;
-        int size = ActionAcknowledge.WriteTo(answer, status, requestId);
-        try
+        int size = ActionAcknowledge.WriteTo(new Span<byte>(answer, ActionAcknowledge.DatagramBytes), status, requestId);
+        if (LibC.SendTo(answerFd, answer, (nuint)size, 0, address, addressLength) < 0)
         {
-            _unicast.SendTo(answer.AsSpan(0, size), SocketFlags.None, from);
-        }
-        catch (SocketException e)
-        {
-            _camera.OnGvcpFault(new CameraException(_camera.Id, $"{_camera.Id}: sending ACTION_ACK {requestId} failed: {e.Message}", e));
+            int errno = Marshal.GetLastPInvokeError();
+            _camera.OnGvcpFault(new CameraException(_camera.Id, $"{_camera.Id}: sending ACTION_ACK {requestId} failed: {LibC.Describe(errno)}."));
         }
     }
 }
