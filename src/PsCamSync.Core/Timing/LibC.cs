@@ -97,6 +97,55 @@ internal static partial class LibC
     [LibraryImport("libc", EntryPoint = "recvfrom", SetLastError = true)]
     public static unsafe partial nint RecvFrom(int fd, byte* buffer, nuint length, int flags, byte* address, ref uint addressLength);
 
+    /// <summary>SOL_SOCKET / SO_TIMESTAMPNS (35, also the control message type SCM_TIMESTAMPNS): the kernel stamps each
+    /// received datagram with CLOCK_REALTIME (struct timespec) when it arrives, read with <see cref="RecvMsg"/>.</summary>
+    public const int SolSocket = 1, SoTimestampNs = 35;
+
+    /// <summary>struct iovec.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public unsafe struct IoVec
+    {
+        public byte* Base;
+        public nuint Length;
+    }
+
+    /// <summary>struct msghdr (64-bit Linux layout).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public unsafe struct MsgHdr
+    {
+        public byte* Name;
+        public uint NameLength;
+        public IoVec* Iov;
+        public nuint IovLength;
+        public byte* Control;
+        public nuint ControlLength;
+        public int Flags;
+    }
+
+    /// <summary><c>recvmsg</c>: reads one datagram with its control messages (e.g. SCM_TIMESTAMPNS).</summary>
+    [LibraryImport("libc", EntryPoint = "recvmsg", SetLastError = true)]
+    public static unsafe partial nint RecvMsg(int fd, MsgHdr* message, int flags);
+
+    /// <summary>
+    /// The SCM_TIMESTAMPNS control message of a datagram read with <see cref="RecvMsg"/>: CLOCK_REALTIME ns when the kernel
+    /// received it, or 0 when there is none (cmsghdr: size_t cmsg_len, int level, int type, data aligned to 8 bytes).
+    /// </summary>
+    public static unsafe long ReceiveTimestampNs(in MsgHdr message)
+    {
+        byte* p = message.Control, end = message.Control + message.ControlLength;
+        while (p + 16 <= end)
+        {
+            nuint length = *(nuint*)p;
+            if (length < 16)
+                return 0;
+            int level = *(int*)(p + 8), type = *(int*)(p + 12);
+            if (level == SolSocket && type == SoTimestampNs && length >= 32)
+                return *(long*)(p + 16) * 1_000_000_000L + *(long*)(p + 24);
+            p += (length + 7) & ~(nuint)7;
+        }
+        return 0;
+    }
+
     /// <summary><c>sendto</c>: sends one datagram to the socket address at <paramref name="address"/>.</summary>
     [LibraryImport("libc", EntryPoint = "sendto", SetLastError = true)]
     public static unsafe partial nint SendTo(int fd, byte* buffer, nuint length, int flags, byte* address, uint addressLength);

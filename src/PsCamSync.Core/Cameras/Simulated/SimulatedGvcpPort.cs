@@ -16,7 +16,9 @@ namespace PsCamSync.Core.Cameras.Simulated;
 /// </summary>
 /// <remarks>
 /// Per datagram nothing is allocated: the .NET sockets only bind and own the descriptors; the receive thread reads and
-/// answers with libc <c>recvfrom</c>/<c>sendto</c> into buffers on its own stack. (Socket.ReceiveFrom with a reused
+/// answers with libc <c>recvmsg</c>/<c>sendto</c> into buffers on its own stack. A datagram's arrival time is the kernel's
+/// receive timestamp (SO_TIMESTAMPNS, CLOCK_REALTIME = the shared timeline), as a camera's port takes a packet when it
+/// arrives: the receive thread's own scheduling delay (milliseconds on a loaded host) does not move an immediate action. (Socket.ReceiveFrom with a reused
 /// SocketAddress was measured allocating 56 bytes now and then on a loaded machine.) Socket errors on the receive
 /// thread are recorded with <see cref="SimulatedCamera.OnGvcpFault"/> (the thread keeps serving).
 /// <see cref="Dispose"/> sets the stop flag, wakes the thread with a datagram to its own unicast socket, joins it, and
@@ -50,6 +52,7 @@ internal sealed class SimulatedGvcpPort : IDisposable
         try
         {
             _unicast.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            _unicast.SetRawSocketOption(LibC.SolSocket, LibC.SoTimestampNs, BitConverter.GetBytes(1));
             EndPoint = (IPEndPoint)_unicast.LocalEndPoint!;
         }
         catch (SocketException e)
@@ -64,6 +67,7 @@ internal sealed class SimulatedGvcpPort : IDisposable
             {
                 broadcast.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
                 broadcast.Bind(new IPEndPoint(IPAddress.Any, broadcastPort));
+                broadcast.SetRawSocketOption(LibC.SolSocket, LibC.SoTimestampNs, BitConverter.GetBytes(1));
                 _broadcast = broadcast;
             }
             catch (SocketException e)
@@ -158,8 +162,14 @@ internal sealed class SimulatedGvcpPort : IDisposable
     /// any, from <paramref name="answerFd"/> to its source (sendto). Plain libc calls on the sockets' descriptors.</summary>
     private unsafe void ReceiveOne(int fd, int answerFd, byte* buffer, int bufferBytes, byte* address, int addressBytes, byte* answer, bool broadcast)
     {
-        uint addressLength = (uint)addressBytes;
-        nint length = LibC.RecvFrom(fd, buffer, (nuint)bufferBytes, 0, address, ref addressLength);
+        // recvmsg, for the kernel's receive timestamp: a camera's network port takes the packet when it arrives, whatever
+        // this thread's scheduling delay (which on a loaded host reached milliseconds and moved immediate actions).
+        const int controlBytes = 64;
+        byte* control = stackalloc byte[controlBytes];
+        var iov = new LibC.IoVec { Base = buffer, Length = (nuint)bufferBytes };
+        var message = new LibC.MsgHdr { Name = address, NameLength = (uint)addressBytes, Iov = &iov, IovLength = 1, Control = control, ControlLength = controlBytes };
+        nint length = LibC.RecvMsg(fd, &message, 0);
+        uint addressLength = message.NameLength;
         if (length < 0)
         {
             int errno = Marshal.GetLastPInvokeError();
@@ -168,7 +178,8 @@ internal sealed class SimulatedGvcpPort : IDisposable
             _camera.OnGvcpFault(new CameraException(_camera.Id, $"{_camera.Id}: receiving a GVCP datagram failed: {LibC.Describe(errno)}."));
             return;
         }
-        long receivedNs = SharedTimeline.NowNs();
+        long stamped = LibC.ReceiveTimestampNs(message);
+        long receivedNs = stamped != 0 ? stamped : SharedTimeline.NowNs();
         if (!_camera.OnGvcpDatagram(new ReadOnlySpan<byte>(buffer, (int)length), receivedNs, broadcast, out var status, out ushort requestId))
             return;
         int size = ActionAcknowledge.WriteTo(new Span<byte>(answer, ActionAcknowledge.DatagramBytes), status, requestId);
