@@ -574,4 +574,27 @@ public class SimulatedActionTests
         Assert.True(listening.IsListeningForBroadcasts);
         Assert.Null(listening.GvcpFault);
     }
+
+    [Fact]
+    public void GvcpSockets_OpenOnFirstNeed_SoASoftwareTriggeredCameraHasNone()
+    {
+        using var camera = Open(1, FreePort())[0];
+        camera.ConfigureSoftwareTrigger(1000);
+        var target = new RecordingTarget(4, camera.FrameBytes);
+        camera.StartAcquisition(target);
+        camera.Trigger(0);
+        Assert.True(target.WaitFor(1));
+        camera.StopAcquisition();
+        Assert.False(camera.IsGvcpOpen);
+        camera.Features.SetInteger("ActionGroupMask", 1);
+        Assert.True(camera.IsGvcpOpen);
+        Assert.True(camera.IsListeningForBroadcasts);
+
+        using var bySource = Open(1, 0)[0];
+        bySource.Features.SetEnumeration("TriggerSource", "Action0");
+        Assert.True(bySource.IsGvcpOpen);
+        using var byEndPoint = Open(1, 0)[0];
+        Assert.NotNull(byEndPoint.GvcpEndPoint);
+        Assert.True(byEndPoint.IsGvcpOpen);
+    }
 }

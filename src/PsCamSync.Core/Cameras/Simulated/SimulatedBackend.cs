@@ -118,8 +118,6 @@ public sealed class SimulatedBackend : ICameraBackend
     /// <summary><see cref="Open"/>, typed.</summary>
     /// <exception cref="CameraNotFoundException">The text is no simulated id or serial, or the device is unplugged
     /// (fault injection, <see cref="SimulatedCameraOptions.UnplugAfterTriggers"/>) and not back yet.</exception>
-    /// <exception cref="CameraException">The camera's GVCP unicast socket could not be bound to 127.0.0.1 (a busy
-    /// broadcast port does not fail the open: see <see cref="SimulatedCamera.IsListeningForBroadcasts"/>).</exception>
     public SimulatedCamera OpenCamera(string idSerialOrAddress)
     {
         if (!TryParseIndex(idSerialOrAddress, out int k))

@@ -45,11 +45,14 @@ public sealed partial class SimulatedCamera
     private Exception? _gvcpFault;
 
     private SimulatedGvcpPort? _gvcp;
+    private readonly Lock _gvcpLock = new(); // opening and closing the GVCP sockets
+    private bool _gvcpClosed;
 
     /// <inheritdoc/>
     /// <remarks>127.0.0.1 and the ephemeral port of the camera's unicast GVCP socket; every ACTION_ACK comes from it.
-    /// Null once the camera is closed.</remarks>
-    public IPEndPoint? GvcpEndPoint => Volatile.Read(ref _gvcp)?.EndPoint;
+    /// Reading it opens the GVCP sockets if they are not open yet (see the class remarks). Null once the camera is closed.</remarks>
+    /// <exception cref="CameraException">The unicast socket could not be bound to 127.0.0.1.</exception>
+    public IPEndPoint? GvcpEndPoint => EnsureGvcp()?.EndPoint;
 
     /// <summary>ACTION_CMD datagrams received since the camera was opened (matching or not).</summary>
     public long ActionCommandsReceived => Volatile.Read(ref _actionCommandsReceived);
@@ -89,7 +92,12 @@ public sealed partial class SimulatedCamera
     /// False with GvcpPort 0, once closed, or when that port could not be bound because another program holds it
     /// without SO_REUSEADDR (the camera opens anyway, takes unicast commands, and <see cref="GvcpFault"/> says why).
     /// </summary>
-    public bool IsListeningForBroadcasts => Volatile.Read(ref _gvcp)?.IsListeningForBroadcasts ?? false;
+    /// <remarks>Reading it opens the GVCP sockets if they are not open yet.</remarks>
+    /// <exception cref="CameraException">The unicast socket could not be bound to 127.0.0.1.</exception>
+    public bool IsListeningForBroadcasts => EnsureGvcp()?.IsListeningForBroadcasts ?? false;
+
+    /// <summary>True while the GVCP sockets and their receive thread exist (they are made on first need).</summary>
+    internal bool IsGvcpOpen => Volatile.Read(ref _gvcp) is not null;
 
     private bool ScheduledActionsOn => _options.ActionsSupported && _options.ScheduledActionsSupported && _options.PtpSupported;
 
@@ -103,12 +111,14 @@ public sealed partial class SimulatedCamera
     {
         if (_options.ActionsSupported)
         {
-            map.Add(F.Integer("ActionDeviceKey", () => { lock (_lock) return _actionDeviceKey; }, v => { lock (_lock) _actionDeviceKey = v; }, 0, uint.MaxValue))
-               .Add(F.Integer("ActionSelector", () => { lock (_lock) return _actionSelector; }, v => { lock (_lock) _actionSelector = v; }, 0, ActionCount - 1))
+            map.Add(F.Integer("ActionDeviceKey", () => { lock (_lock) return _actionDeviceKey; },
+                    v => { ListenForActions("ActionDeviceKey"); lock (_lock) _actionDeviceKey = v; }, 0, uint.MaxValue))
+               .Add(F.Integer("ActionSelector", () => { lock (_lock) return _actionSelector; },
+                    v => { ListenForActions("ActionSelector"); lock (_lock) _actionSelector = v; }, 0, ActionCount - 1))
                .Add(F.Integer("ActionGroupKey", () => { lock (_lock) return _actionGroupKey[_actionSelector]; },
-                    v => { lock (_lock) _actionGroupKey[_actionSelector] = v; }, 0, uint.MaxValue))
+                    v => { ListenForActions("ActionGroupKey"); lock (_lock) _actionGroupKey[_actionSelector] = v; }, 0, uint.MaxValue))
                .Add(F.Integer("ActionGroupMask", () => { lock (_lock) return _actionGroupMask[_actionSelector]; },
-                    v => { lock (_lock) _actionGroupMask[_actionSelector] = v; }, 0, uint.MaxValue));
+                    v => { ListenForActions("ActionGroupMask"); lock (_lock) _actionGroupMask[_actionSelector] = v; }, 0, uint.MaxValue));
         }
         map.Add(F.Enumeration("GevSupportedOptionSelector", SupportedOptionEntries, () => _supportedOption, v => _supportedOption = v))
            .Add(F.Boolean("GevSupportedOption", () => _supportedOption switch
@@ -119,8 +129,10 @@ public sealed partial class SimulatedCamera
            }));
         if (SchedulerOn)
         {
-            map.Add(F.Integer("ActionSchedulerTime", () => Volatile.Read(ref _schedulerTimeNs), v => Volatile.Write(ref _schedulerTimeNs, v), 0, long.MaxValue, "ns"))
-               .Add(F.Integer("ActionSchedulerInterval", () => Volatile.Read(ref _schedulerIntervalUs), v => Volatile.Write(ref _schedulerIntervalUs, v), 0, MaxSchedulerIntervalUs, "µs"))
+            map.Add(F.Integer("ActionSchedulerTime", () => Volatile.Read(ref _schedulerTimeNs),
+                    v => { ListenForActions("ActionSchedulerTime"); Volatile.Write(ref _schedulerTimeNs, v); }, 0, long.MaxValue, "ns"))
+               .Add(F.Integer("ActionSchedulerInterval", () => Volatile.Read(ref _schedulerIntervalUs),
+                    v => { ListenForActions("ActionSchedulerInterval"); Volatile.Write(ref _schedulerIntervalUs, v); }, 0, MaxSchedulerIntervalUs, "µs"))
                .Add(F.Command("ActionSchedulerCommit", CommitScheduler))
                .Add(F.Command("ActionSchedulerCancel", CancelScheduler))
                .Add(F.Integer("ActionSchedulerStatus", SchedulerStatus));
@@ -160,14 +172,48 @@ public sealed partial class SimulatedCamera
     /// <summary>GC.GetAllocatedBytesForCurrentThread on the committed scheduler's thread after its last event, or 0.</summary>
     internal long SchedulerAllocatedBytes => Volatile.Read(ref _scheduler)?.AllocatedBytes ?? 0;
 
-    /// <summary>Opens the GVCP sockets (the constructor's last step).</summary>
-    private void OpenGvcp() => _gvcp = new SimulatedGvcpPort(this, _options.GvcpPort);
+    /// <summary>The GVCP sockets, opened now if they are not yet; null once the camera is closed.</summary>
+    /// <exception cref="CameraException">The unicast socket could not be bound to 127.0.0.1.</exception>
+    private SimulatedGvcpPort? EnsureGvcp()
+    {
+        if (Volatile.Read(ref _gvcp) is { } open)
+            return open;
+        lock (_gvcpLock)
+        {
+            if (_gvcpClosed)
+                return null;
+            if (_gvcp is null)
+                Volatile.Write(ref _gvcp, new SimulatedGvcpPort(this, _options.GvcpPort));
+            return _gvcp;
+        }
+    }
+
+    /// <summary>Opens the GVCP sockets for a feature write that sets the camera up for actions.</summary>
+    /// <exception cref="FeatureException">The unicast socket could not be bound.</exception>
+    private void ListenForActions(string feature)
+    {
+        try
+        {
+            EnsureGvcp();
+        }
+        catch (CameraException e)
+        {
+            throw new FeatureException(feature, $"{feature}: {e.Message}", e);
+        }
+    }
 
     /// <summary>Stops the scheduler and closes the GVCP sockets (Dispose, Abandon); idempotent.</summary>
     private void CloseActions()
     {
         CancelScheduler();
-        Interlocked.Exchange(ref _gvcp, null)?.Dispose();
+        SimulatedGvcpPort? port;
+        lock (_gvcpLock)
+        {
+            _gvcpClosed = true;
+            port = _gvcp;
+            Volatile.Write(ref _gvcp, null);
+        }
+        port?.Dispose();
     }
 
     internal void OnGvcpFault(Exception fault) => Volatile.Write(ref _gvcpFault, fault);

@@ -43,7 +43,7 @@ public sealed partial class SimulatedCamera
 
         map.Add(F.Enumeration("TriggerSelector", ["FrameStart"], () => _triggerSelector, v => _triggerSelector = v, lockedWhileStreaming: true))
            .Add(F.Enumeration("TriggerMode", ["Off", "On"], () => _triggerOn ? "On" : "Off", v => _triggerOn = v == "On", lockedWhileStreaming: true))
-           .Add(F.Enumeration("TriggerSource", TriggerSourceEntries(), () => _triggerSource, v => _triggerSource = v, lockedWhileStreaming: true))
+           .Add(F.Enumeration("TriggerSource", TriggerSourceEntries(), () => _triggerSource, SetTriggerSource, lockedWhileStreaming: true))
            .Add(F.Enumeration("TriggerOverlap", ["Off", "ReadOut"], () => _overlapReadOut ? "ReadOut" : "Off",
                 v => { lock (_lock) _sensor.OverlapReadOut = _overlapReadOut = v == "ReadOut"; }, lockedWhileStreaming: true))
            .Add(F.Command("TriggerSoftware", ExecuteTriggerSoftware));
@@ -56,6 +56,13 @@ public sealed partial class SimulatedCamera
 
         map.Add(F.Integer("TLParamsLocked", () => _stream is null ? 0 : 1));
         return map;
+    }
+
+    private void SetTriggerSource(string source)
+    {
+        if (source != "Software")
+            ListenForActions("TriggerSource");
+        _triggerSource = source;
     }
 
     private void SetExposure(double us)

@@ -35,11 +35,16 @@ namespace PsCamSync.Core.Cameras.Simulated;
 /// <para><b>Stop.</b> <see cref="StopAcquisition"/> stops the device (later triggers are ignored; no later
 /// free-run exposure starts), then waits until every exposure already started has been delivered (or reported
 /// dropped) at its ready time, and joins the delivery thread: pending frames are delivered, not discarded.</para>
-/// <para><b>Actions (GigE Vision ACTION_CMD).</b> While open, the camera listens for GVCP datagrams on its own unicast
+/// <para><b>Actions (GigE Vision ACTION_CMD).</b> Once it is set up for actions (below), the camera listens for GVCP datagrams on its own unicast
 /// socket, 127.0.0.1:&lt;ephemeral&gt; (<see cref="GvcpEndPoint"/>), and, unless <see cref="SimulatedCameraOptions.GvcpPort"/>
 /// is 0, for broadcasts on 0.0.0.0:GvcpPort (default 3956) with SO_REUSEADDR, so every simulated camera of the host gets
 /// a copy of a datagram sent to 127.255.255.255 (if another program holds that port without SO_REUSEADDR the camera
-/// opens without broadcasts: <see cref="IsListeningForBroadcasts"/> is false and <see cref="GvcpFault"/> says why). One receive thread waits on both with poll(2), stamps each datagram
+/// opens without broadcasts: <see cref="IsListeningForBroadcasts"/> is false and <see cref="GvcpFault"/> says why).
+/// The sockets and their thread are made on first need, so a camera used with software triggers only has none: when
+/// <see cref="GvcpEndPoint"/> or <see cref="IsListeningForBroadcasts"/> is read, or ActionDeviceKey, ActionSelector,
+/// ActionGroupKey, ActionGroupMask, ActionSchedulerTime, ActionSchedulerInterval or TriggerSource (Action0, Action1) is
+/// written. Nothing observable is lost: until ActionGroupMask is written no action can match (a mask of 0 overlaps
+/// nothing), and a unicast command needs the endpoint. One receive thread waits on both with poll(2), stamps each datagram
 /// with the shared timeline when it is read, and allocates nothing per datagram; every ACTION_ACK goes from the unicast
 /// socket to the command's source. Action i (0 or 1) fires when device_key = ActionDeviceKey, group_key =
 /// ActionGroupKey[i] and group_mask AND ActionGroupMask[i] ≠ 0. A command that fires nothing is ignored: no trigger,
@@ -141,7 +146,6 @@ public sealed partial class SimulatedCamera : ICamera
         _sensor.ExposureNs = UsToNs(options.ExposureUs);
         _sensor.ReadoutNs = UsToNs(options.ReadoutUs);
         _features = BuildFeatures();
-        OpenGvcp(); // last: a bind failure leaves nothing running
     }
 
     /// <summary>Camera index k of <c>sim-k</c> (0-63); it is also encoded in every frame's pattern.</summary>

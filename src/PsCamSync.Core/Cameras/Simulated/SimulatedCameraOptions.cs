@@ -134,7 +134,7 @@ public sealed class SimulatedCameraOptions
     /// </summary>
     public bool SchedulerSupported { get; set; } = true;
     /// <summary>
-    /// UDP port on which the camera listens for broadcast GVCP commands on 0.0.0.0 (with SO_REUSEADDR, so every simulated
+    /// UDP port on which the camera, once set up for actions (see <see cref="SimulatedCamera"/>), listens for broadcast GVCP commands on 0.0.0.0 (with SO_REUSEADDR, so every simulated
     /// camera on the host gets its own copy), default 3956 (<see cref="Gvcp.Gvcp.Port"/>); 0: no broadcast listener
     /// (the camera still takes unicast commands on its <see cref="SimulatedCamera.GvcpEndPoint"/>). 0-65535. Send unicast
     /// commands to that endpoint, not to 127.0.0.1:GvcpPort: Linux gives a unicast datagram to only one of the sockets
