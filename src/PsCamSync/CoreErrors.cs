@@ -25,6 +25,7 @@ internal static class CoreErrors
         PtpManagementTimeoutException => ErrorCategory.OperationTimeout,
         PtpMessageFormatException => ErrorCategory.InvalidData,
         PtpManagementErrorException => ErrorCategory.InvalidOperation,
+        Core.Gvcp.GvcpException => ErrorCategory.ObjectNotFound,
         _ => ErrorCategory.NotSpecified,
     };
 
@@ -38,6 +39,7 @@ internal static class CoreErrors
         FeatureException f => f.FeatureName,
         PtpDaemonUnreachableException u => u.SocketPath,
         PtpManagementTimeoutException t => t.SocketPath,
+        Core.Gvcp.GvcpException g => g.InterfaceName,
         _ => null,
     };
 

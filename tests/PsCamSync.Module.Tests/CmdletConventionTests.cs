@@ -263,6 +263,7 @@ public class CmdletConventionTests
         { "Test-PtpSync", "Test-PtpSync -Backend Sim", "Simulated" },
         { "Get-CameraTimestampDelta", "Get-CameraTimestampDelta -Backend Sim", "Simulated" },
         { "Start-SyncCapture", "Start-SyncCapture -Backend Simulated -CameraId sim-", "sim-0|sim-1|sim-2" },
+        { "Start-SyncCapture", "Start-SyncCapture -ActionInterface l", "lo" },
         { "Test-PtpSync", "Test-PtpSync -Backend Simulated -CameraId sim-", "sim-0|sim-1|sim-2" },
         { "Get-CameraTimestampDelta", "Get-CameraTimestampDelta -Backend Simulated -CameraId sim-", "sim-0|sim-1|sim-2" },
         { "Test-PtpSync", "Test-PtpSync -SocketPath $TestTemp/ptp4l", "$TestTemp/ptp4l-test" },

@@ -280,6 +280,61 @@ Describe 'Start-SyncCapture as a job' -Tag CI {
     }
 }
 
+Describe 'Trigger modes' -Tag CI {
+    BeforeAll {
+        # -Verbose goes to the output stream (4>&1) so the test can read what the user sees.
+        $script:Out = Get-SyncCamera -Simulated 2 |
+            Start-SyncCapture -FrameRate 50 -FrameCount 25 -Lead 1 -Path (NewTakePath 'default-mode') -Wait -Verbose 4>&1
+        $script:Default = $Out | Where-Object { $_ -is [PsCamSync.Commands.SyncTakeResult] }
+        $script:Software = Get-SyncCamera -Simulated 2 |
+            Start-SyncCapture -TriggerMode Software -FrameRate 50 -FrameCount 25 -Lead 1 -Path (NewTakePath 'software-mode') -Wait
+    }
+
+    It 'uses the best mode every camera supports, and says which and why' {
+        $Default.TriggerMode | Should -Be 'Action'
+        $Default.Captured | Should -Be 50
+        $verbose = @($Out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message
+        $mode = @($verbose | Where-Object { $_ -like 'Trigger mode *' })
+        $mode.Count | Should -Be 1
+        $mode[0] | Should -BeLike 'Trigger mode Action: the best mode every camera supports: not ScheduledAction: camera ''sim-0'' is not ready: its PTP port is Disabled, not Slave*'
+    }
+
+    It 'records the mode asked for, in the take, the result and the report' {
+        $Software.TriggerMode | Should -Be 'Software'
+        $Software.Captured | Should -Be 50
+        $manifest = Get-Content (Join-Path $Software.TakePath 'take.json') -Raw | ConvertFrom-Json
+        $manifest.TriggerMode | Should -Be 'Software'
+        $manifest.TriggerModeNote | Should -Be 'asked for'
+        ($Software, $Default | Measure-SyncTake).TriggerMode | Should -Be @('Software', 'Action')
+    }
+
+    It 'records the action keys and every camera''s acknowledgements' {
+        $manifest = Get-Content (Join-Path $Default.TakePath 'take.json') -Raw | ConvertFrom-Json
+        $manifest.Actions.Destination | Should -Be '127.255.255.255:3956'
+        $manifest.Actions.DeviceKey | Should -Match '^0x[0-9A-F]{8}$'
+        $manifest.Actions.Sent | Should -Be 25
+        $manifest.Cameras.ActionAcks.Acknowledged | Should -Be @(25, 25)
+    }
+
+    It 'shows the mode in the result table and the report table' {
+        ($Default | Format-Table | Out-String) | Should -Match 'Trigger'
+        ($Default | Format-Table | Out-String) | Should -Match 'Action'
+        ($Default | Measure-SyncTake | Format-Table | Out-String) | Should -Match 'Action'
+    }
+
+    It 'completes -TriggerMode and -ActionInterface' {
+        $modes = (TabExpansion2 -inputScript 'Start-SyncCapture -TriggerMode Sch' -cursorColumn 34).CompletionMatches.CompletionText
+        $modes | Should -Contain 'ScheduledAction'
+        $nics = (TabExpansion2 -inputScript 'Start-SyncCapture -ActionInterface l' -cursorColumn 36).CompletionMatches.CompletionText
+        $nics | Should -Contain 'lo'
+    }
+
+    It 'has help for both parameters' {
+        (Get-Help Start-SyncCapture -Parameter TriggerMode).description.Text | Should -BeLike '*ScheduledAction*'
+        (Get-Help Start-SyncCapture -Parameter ActionInterface).description.Text | Should -BeLike '*broadcast*'
+    }
+}
+
 Describe 'Bad input names the parameter' -Tag CI {
     It '<Parameter>: <Case>' -ForEach @(
         @{ Case = 'zero rate'; Parameter = 'FrameRate'; Arguments = @{ FrameRate = 0; FrameCount = 10 } }
@@ -292,6 +347,9 @@ Describe 'Bad input names the parameter' -Tag CI {
         @{ Case = 'no buffer memory'; Parameter = 'BufferMemory'; Arguments = @{ FrameRate = 60; FrameCount = 10; BufferMemory = 0 } }
         @{ Case = 'exposure longer than a frame'; Parameter = 'Exposure'; Arguments = @{ FrameRate = 100; FrameCount = 10; Exposure = 20000 } }
         @{ Case = 'camera twice'; Parameter = 'CameraId'; Arguments = @{ CameraId = 'sim-0', 'sim-0'; FrameRate = 60; FrameCount = 10 } }
+        @{ Case = 'camera scheduler at 60 Hz'; Parameter = 'TriggerMode'; Arguments = @{ FrameRate = 60; FrameCount = 10; TriggerMode = 'CameraScheduler' } }
+        @{ Case = 'scheduled actions without PTP'; Parameter = 'TriggerMode'; Arguments = @{ FrameRate = 50; FrameCount = 10; TriggerMode = 'ScheduledAction' } }
+        @{ Case = 'no such interface'; Parameter = 'ActionInterface'; Arguments = @{ FrameRate = 50; FrameCount = 10; TriggerMode = 'Action'; ActionInterface = 'nosuch0' } }
     ) {
         $path = NewTakePath 'bad'
         # PowerShell names ignore case: $Arguments (the case's data) and a local $arguments would be one variable.

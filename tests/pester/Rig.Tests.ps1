@@ -203,6 +203,9 @@ Describe 'The three-host rig' -Tag Rig -Skip:$SkipRig {
             $TakeResults.PSComputerName | Should -Be $HostNames
             $TakeResults.Host | Should -Be $HostNames
             foreach ($r in $TakeResults) { $r.StartTime.UtcTicks | Should -Be $T0.UtcTicks }
+            # Simulated cameras take action commands and their PTP is off: every host chose Action, and says so by name.
+            @($TakeResults | Where-Object TriggerMode -eq 'Action').Count | Should -Be 3
+            $Combined.TriggerMode | Should -Be 'Action'
         }
 
         It 'has 60 complete frame sets across all six cameras' {

@@ -474,7 +474,7 @@ public sealed class CaptureSession : IRunningTake
         Gvcp.GvcpActionSender sender;
         try
         {
-            sender = new Gvcp.GvcpActionSender(new Gvcp.GvcpActionSenderOptions { InterfaceName = nic, DestinationPort = options.ActionPort ?? Gvcp.Gvcp.Port });
+            sender = new Gvcp.GvcpActionSender(new Gvcp.GvcpActionSenderOptions { InterfaceName = nic, DestinationPort = options.ActionPort ?? Gvcp.GvcpProtocol.Port });
         }
         catch (Gvcp.GvcpException e)
         {

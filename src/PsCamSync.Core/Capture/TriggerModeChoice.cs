@@ -31,6 +31,15 @@ public static class TriggerModeChoice
     public static TriggerModeDecision Decide(IReadOnlyList<ICamera> cameras, SyncTriggerMode? requested, long periodNs)
     {
         ArgumentNullException.ThrowIfNull(cameras);
+        if (requested == SyncTriggerMode.Software)
+        {
+            // Nothing else to probe (a GigE Vision camera's GVCP address, a simulated camera's sockets stay untouched).
+            foreach (var c in cameras)
+                if (!c.Features.IsAvailable("TriggerSoftware"))
+                    throw new InvalidCaptureArgumentException("TriggerMode",
+                        $"camera '{c.Info.Id}' lacks the TriggerSoftware feature, so it cannot use -TriggerMode Software. Leave -TriggerMode out to use the best mode every camera supports, or take that camera out of the take.");
+            return new TriggerModeDecision(SyncTriggerMode.Software, true, []);
+        }
         var support = cameras.Select(c => (Camera: c, Support: ActionTriggerSetup.Probe(c, periodNs))).ToList();
         if (requested is SyncTriggerMode asked)
         {

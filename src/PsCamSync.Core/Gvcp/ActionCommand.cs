@@ -27,13 +27,13 @@ public readonly record struct ActionCommand(uint DeviceKey, uint GroupKey, uint 
     public const int ScheduledPayloadBytes = 20;
 
     /// <summary>The longest ACTION_CMD datagram, bytes (28).</summary>
-    public const int MaxDatagramBytes = Gvcp.HeaderBytes + ScheduledPayloadBytes;
+    public const int MaxDatagramBytes = GvcpProtocol.HeaderBytes + ScheduledPayloadBytes;
 
     /// <summary>True when the command carries an action time.</summary>
     public bool IsScheduled => ActionTimeNs.HasValue;
 
     /// <summary>Size of this command on the wire, bytes (20 or 28).</summary>
-    public int DatagramBytes => Gvcp.HeaderBytes + (IsScheduled ? ScheduledPayloadBytes : ImmediatePayloadBytes);
+    public int DatagramBytes => GvcpProtocol.HeaderBytes + (IsScheduled ? ScheduledPayloadBytes : ImmediatePayloadBytes);
 
     /// <summary>Writes the datagram (header and payload) into <paramref name="destination"/> without allocating.</summary>
     /// <param name="destination">At least <see cref="DatagramBytes"/> bytes.</param>
@@ -48,9 +48,9 @@ public readonly record struct ActionCommand(uint DeviceKey, uint GroupKey, uint 
             throw new ArgumentException($"an ACTION_CMD needs {size} bytes; got {destination.Length}.", nameof(destination));
         if (requestId == 0)
             throw new ArgumentException("req_id 0 is reserved by GVCP; give 1-65535.", nameof(requestId));
-        byte flags = (byte)((acknowledge ? Gvcp.FlagAcknowledgeRequired : 0) | (IsScheduled ? Gvcp.FlagScheduledActionTime : 0));
-        new GvcpCommandHeader(flags, Gvcp.ActionCmd, (ushort)(size - Gvcp.HeaderBytes), requestId).WriteTo(destination);
-        var payload = destination[Gvcp.HeaderBytes..];
+        byte flags = (byte)((acknowledge ? GvcpProtocol.FlagAcknowledgeRequired : 0) | (IsScheduled ? GvcpProtocol.FlagScheduledActionTime : 0));
+        new GvcpCommandHeader(flags, GvcpProtocol.ActionCmd, (ushort)(size - GvcpProtocol.HeaderBytes), requestId).WriteTo(destination);
+        var payload = destination[GvcpProtocol.HeaderBytes..];
         BinaryPrimitives.WriteUInt32BigEndian(payload, DeviceKey);
         BinaryPrimitives.WriteUInt32BigEndian(payload[4..], GroupKey);
         BinaryPrimitives.WriteUInt32BigEndian(payload[8..], GroupMask);
@@ -69,13 +69,13 @@ public readonly record struct ActionCommand(uint DeviceKey, uint GroupKey, uint 
     public static bool TryRead(ReadOnlySpan<byte> datagram, out ActionCommand command, out GvcpCommandHeader header)
     {
         command = default;
-        if (!GvcpCommandHeader.TryRead(datagram, out header) || header.Command != Gvcp.ActionCmd)
+        if (!GvcpCommandHeader.TryRead(datagram, out header) || header.Command != GvcpProtocol.ActionCmd)
             return false;
-        bool scheduled = (header.Flags & Gvcp.FlagScheduledActionTime) != 0;
+        bool scheduled = (header.Flags & GvcpProtocol.FlagScheduledActionTime) != 0;
         int need = scheduled ? ScheduledPayloadBytes : ImmediatePayloadBytes;
-        if (header.Length < need || datagram.Length < Gvcp.HeaderBytes + need)
+        if (header.Length < need || datagram.Length < GvcpProtocol.HeaderBytes + need)
             return false;
-        var payload = datagram[Gvcp.HeaderBytes..];
+        var payload = datagram[GvcpProtocol.HeaderBytes..];
         command = new ActionCommand(BinaryPrimitives.ReadUInt32BigEndian(payload), BinaryPrimitives.ReadUInt32BigEndian(payload[4..]),
             BinaryPrimitives.ReadUInt32BigEndian(payload[8..]), scheduled ? BinaryPrimitives.ReadUInt64BigEndian(payload[12..]) : null);
         return true;
@@ -90,13 +90,13 @@ public readonly record struct ActionCommand(uint DeviceKey, uint GroupKey, uint 
 public static class ActionAcknowledge
 {
     /// <summary>Size of an ACTION_ACK datagram, bytes (8).</summary>
-    public const int DatagramBytes = Gvcp.HeaderBytes;
+    public const int DatagramBytes = GvcpProtocol.HeaderBytes;
 
     /// <summary>Writes an ACTION_ACK answering req_id <paramref name="ackId"/>; returns the bytes written (8).</summary>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than 8 bytes.</exception>
     public static int WriteTo(Span<byte> destination, GvcpStatus status, ushort ackId)
     {
-        new GvcpAckHeader(status, Gvcp.ActionAck, 0, ackId).WriteTo(destination);
+        new GvcpAckHeader(status, GvcpProtocol.ActionAck, 0, ackId).WriteTo(destination);
         return DatagramBytes;
     }
 
@@ -106,7 +106,7 @@ public static class ActionAcknowledge
     {
         status = default;
         ackId = 0;
-        if (!GvcpAckHeader.TryRead(datagram, out var header) || header.Answer != Gvcp.ActionAck)
+        if (!GvcpAckHeader.TryRead(datagram, out var header) || header.Answer != GvcpProtocol.ActionAck)
             return false;
         status = header.Status;
         ackId = header.AckId;

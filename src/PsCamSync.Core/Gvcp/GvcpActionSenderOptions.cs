@@ -20,8 +20,8 @@ public sealed record GvcpActionSenderOptions
     /// <summary>Local UDP port, 0-65535; 0 (default) lets the kernel choose. Devices answer ACTION_ACKs to this port.</summary>
     public int LocalPort { get; init; }
 
-    /// <summary>UDP port of the subnet-broadcast destination, 1-65535 (default <see cref="Gvcp.Port"/>, 3956).</summary>
-    public int DestinationPort { get; init; } = Gvcp.Port;
+    /// <summary>UDP port of the subnet-broadcast destination, 1-65535 (default <see cref="GvcpProtocol.Port"/>, 3956).</summary>
+    public int DestinationPort { get; init; } = GvcpProtocol.Port;
 
     /// <summary>One device to send to instead of the subnet broadcast (IPv4), or null (default) for the broadcast.</summary>
     public IPEndPoint? UnicastDestination { get; init; }

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace PsCamSync.Core.Gvcp;
 
 /// <summary>GigE Vision Control Protocol constants (GigE Vision 2.x, section "GVCP"): port, key code, command codes, flags.</summary>
-public static class Gvcp
+public static class GvcpProtocol
 {
     /// <summary>The UDP port every GigE Vision device listens on for GVCP commands (3956).</summary>
     public const int Port = 3956;
@@ -32,8 +32,8 @@ public static class Gvcp
 /// GVCP command header, 8 bytes big-endian: key code 0x42, flags, command, length (payload bytes after the header),
 /// req_id (never 0).
 /// </summary>
-/// <param name="Flags">Flag byte (<see cref="Gvcp.FlagAcknowledgeRequired"/>, command-specific bits).</param>
-/// <param name="Command">Command code (<see cref="Gvcp.ActionCmd"/>, ...).</param>
+/// <param name="Flags">Flag byte (<see cref="GvcpProtocol.FlagAcknowledgeRequired"/>, command-specific bits).</param>
+/// <param name="Command">Command code (<see cref="GvcpProtocol.ActionCmd"/>, ...).</param>
 /// <param name="Length">Payload length after the header, bytes.</param>
 /// <param name="RequestId">req_id, 1-65535.</param>
 public readonly record struct GvcpCommandHeader(byte Flags, ushort Command, ushort Length, ushort RequestId)
@@ -42,9 +42,9 @@ public readonly record struct GvcpCommandHeader(byte Flags, ushort Command, usho
     /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than 8 bytes.</exception>
     public void WriteTo(Span<byte> destination)
     {
-        if (destination.Length < Gvcp.HeaderBytes)
-            throw new ArgumentException($"a GVCP header needs {Gvcp.HeaderBytes} bytes; got {destination.Length}.", nameof(destination));
-        destination[0] = Gvcp.KeyCode;
+        if (destination.Length < GvcpProtocol.HeaderBytes)
+            throw new ArgumentException($"a GVCP header needs {GvcpProtocol.HeaderBytes} bytes; got {destination.Length}.", nameof(destination));
+        destination[0] = GvcpProtocol.KeyCode;
         destination[1] = Flags;
         BinaryPrimitives.WriteUInt16BigEndian(destination[2..], Command);
         BinaryPrimitives.WriteUInt16BigEndian(destination[4..], Length);
@@ -55,7 +55,7 @@ public readonly record struct GvcpCommandHeader(byte Flags, ushort Command, usho
     public static bool TryRead(ReadOnlySpan<byte> datagram, out GvcpCommandHeader header)
     {
         header = default;
-        if (datagram.Length < Gvcp.HeaderBytes || datagram[0] != Gvcp.KeyCode)
+        if (datagram.Length < GvcpProtocol.HeaderBytes || datagram[0] != GvcpProtocol.KeyCode)
             return false;
         header = new GvcpCommandHeader(datagram[1], BinaryPrimitives.ReadUInt16BigEndian(datagram[2..]),
             BinaryPrimitives.ReadUInt16BigEndian(datagram[4..]), BinaryPrimitives.ReadUInt16BigEndian(datagram[6..]));
@@ -68,7 +68,7 @@ public readonly record struct GvcpCommandHeader(byte Flags, ushort Command, usho
 /// (the req_id of the command it answers).
 /// </summary>
 /// <param name="Status">Status code.</param>
-/// <param name="Answer">Acknowledge code (<see cref="Gvcp.ActionAck"/>, ...).</param>
+/// <param name="Answer">Acknowledge code (<see cref="GvcpProtocol.ActionAck"/>, ...).</param>
 /// <param name="Length">Payload length after the header, bytes.</param>
 /// <param name="AckId">The req_id of the command it answers.</param>
 public readonly record struct GvcpAckHeader(GvcpStatus Status, ushort Answer, ushort Length, ushort AckId)
@@ -77,8 +77,8 @@ public readonly record struct GvcpAckHeader(GvcpStatus Status, ushort Answer, us
     /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than 8 bytes.</exception>
     public void WriteTo(Span<byte> destination)
     {
-        if (destination.Length < Gvcp.HeaderBytes)
-            throw new ArgumentException($"a GVCP header needs {Gvcp.HeaderBytes} bytes; got {destination.Length}.", nameof(destination));
+        if (destination.Length < GvcpProtocol.HeaderBytes)
+            throw new ArgumentException($"a GVCP header needs {GvcpProtocol.HeaderBytes} bytes; got {destination.Length}.", nameof(destination));
         BinaryPrimitives.WriteUInt16BigEndian(destination, (ushort)Status);
         BinaryPrimitives.WriteUInt16BigEndian(destination[2..], Answer);
         BinaryPrimitives.WriteUInt16BigEndian(destination[4..], Length);
@@ -93,7 +93,7 @@ public readonly record struct GvcpAckHeader(GvcpStatus Status, ushort Answer, us
     public static bool TryRead(ReadOnlySpan<byte> datagram, out GvcpAckHeader header)
     {
         header = default;
-        if (datagram.Length < Gvcp.HeaderBytes || datagram[0] == Gvcp.KeyCode)
+        if (datagram.Length < GvcpProtocol.HeaderBytes || datagram[0] == GvcpProtocol.KeyCode)
             return false;
         header = new GvcpAckHeader((GvcpStatus)BinaryPrimitives.ReadUInt16BigEndian(datagram), BinaryPrimitives.ReadUInt16BigEndian(datagram[2..]),
             BinaryPrimitives.ReadUInt16BigEndian(datagram[4..]), BinaryPrimitives.ReadUInt16BigEndian(datagram[6..]));

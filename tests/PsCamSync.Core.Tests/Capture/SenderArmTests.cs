@@ -1,3 +1,4 @@
+using PsCamSync.Core.Cameras;
 using PsCamSync.Core.Cameras.Simulated;
 using PsCamSync.Core.Capture;
 using PsCamSync.Core.Tests.Support;
@@ -26,7 +27,7 @@ public sealed class SenderArmTests
         var cameras = SimulatedTakeTests.OpenSimulated(3, (_, o) => { o.SlowTriggerFrameIndex = 1_000_000; o.SlowTriggerMs = 1; });
         Assert.All(cameras, c => Assert.True(c.TriggerMayBlock));
         var schedule = SimulatedTakeTests.ScheduleSoon(30, 3, leadSeconds: 2.0);
-        using var session = CaptureSession.Start(cameras, new CaptureOptions { Schedule = schedule, Path = dir.Combine("take") });
+        using var session = CaptureSession.Start(cameras, new CaptureOptions { Schedule = schedule, Path = dir.Combine("take"), TriggerMode = SyncTriggerMode.Software });
         var manifest = SimulatedTakeTests.Run(session);
         var ports = session.Pipelines.Select(p => p.Port!).ToList();
         foreach (var (port, c) in ports.Zip(manifest.Cameras))

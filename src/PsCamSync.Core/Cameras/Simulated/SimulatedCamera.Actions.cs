@@ -244,7 +244,7 @@ public sealed partial class SimulatedCamera
         }
         Interlocked.Increment(ref _actionCommandsReceived);
         requestId = header.RequestId;
-        bool ackWanted = (header.Flags & Gvcp.Gvcp.FlagAcknowledgeRequired) != 0;
+        bool ackWanted = (header.Flags & Gvcp.GvcpProtocol.FlagAcknowledgeRequired) != 0;
         if (!_options.ActionsSupported)
         {
             Interlocked.Increment(ref _actionsIgnored);

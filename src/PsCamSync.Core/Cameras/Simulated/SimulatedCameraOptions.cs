@@ -135,13 +135,13 @@ public sealed class SimulatedCameraOptions
     public bool SchedulerSupported { get; set; } = true;
     /// <summary>
     /// UDP port on which the camera, once set up for actions (see <see cref="SimulatedCamera"/>), listens for broadcast GVCP commands on 0.0.0.0 (with SO_REUSEADDR, so every simulated
-    /// camera on the host gets its own copy), default 3956 (<see cref="Gvcp.Gvcp.Port"/>); 0: no broadcast listener
+    /// camera on the host gets its own copy), default 3956 (<see cref="Gvcp.GvcpProtocol.Port"/>); 0: no broadcast listener
     /// (the camera still takes unicast commands on its <see cref="SimulatedCamera.GvcpEndPoint"/>). 0-65535. Send unicast
     /// commands to that endpoint, not to 127.0.0.1:GvcpPort: Linux gives a unicast datagram to only one of the sockets
     /// sharing the port. When another program holds the port without SO_REUSEADDR the camera still opens, without the
     /// broadcast listener (<see cref="SimulatedCamera.IsListeningForBroadcasts"/> false, <see cref="SimulatedCamera.GvcpFault"/> says why).
     /// </summary>
-    public int GvcpPort { get; set; } = Gvcp.Gvcp.Port;
+    public int GvcpPort { get; set; } = Gvcp.GvcpProtocol.Port;
 
     /// <summary>A copy of these options.</summary>
     public SimulatedCameraOptions Clone() => (SimulatedCameraOptions)MemberwiseClone();
