@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Sockets;
 using PsCamSync.Core.Gvcp;
 using PsCamSync.Core.Timing;
-using GvcpProtocol = PsCamSync.Core.Gvcp.Gvcp;
 
 namespace PsCamSync.Core.Tests.Gvcp;
 

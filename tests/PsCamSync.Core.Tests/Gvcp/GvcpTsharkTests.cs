@@ -6,7 +6,6 @@ using System.Runtime.InteropServices;
 using System.Text;
 using PsCamSync.Core.Gvcp;
 using PsCamSync.Core.Tests.Support;
-using GvcpProtocol = PsCamSync.Core.Gvcp.Gvcp;
 
 namespace PsCamSync.Core.Tests.Gvcp;
 

@@ -1,5 +1,4 @@
 using PsCamSync.Core.Gvcp;
-using GvcpProtocol = PsCamSync.Core.Gvcp.Gvcp;
 
 namespace PsCamSync.Core.Tests.Gvcp;
 
