@@ -263,7 +263,7 @@ internal sealed class ActionTrigger : IDisposable
         return result;
     }
 
-    /// <summary>The faults of camera <paramref name="k"/>'s counts, for the take (null when there are none).</summary>
+    /// <summary>The fault message of one camera's ACK counts against <paramref name="sent"/> actions, for the take (null when there is nothing to report).</summary>
     public static string? FaultOf(Takes.ActionAckCounts c, long sent, SyncTriggerMode mode)
     {
         var ci = CultureInfo.InvariantCulture;
