@@ -99,6 +99,7 @@ internal sealed class TriggerLoop
         Prepare(typeof(SharedTimeline), nameof(SharedTimeline.NowNs));
         Prepare(typeof(FrameSchedule), nameof(FrameSchedule.TimeOf));
         Prepare(typeof(TriggerPort), nameof(TriggerPort.FireGroup));
+        Prepare(typeof(TriggerPort), "OweLostOrLate");
         if (_action is not null)
         {
             Prepare(typeof(ActionTrigger), nameof(ActionTrigger.Fire));

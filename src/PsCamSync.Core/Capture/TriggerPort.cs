@@ -154,20 +154,8 @@ internal sealed class TriggerPort
     /// <param name="wokeLate">The trigger thread woke later than the tolerance: the slot is skipped for every camera.</param>
     public void Fire(long n, long due, bool wokeLate)
     {
-        if (Volatile.Read(ref _state) == Lost)
-        {
-            if (n < Volatile.Read(ref _rejoinIndex))
-            {
-                Owe(n, due, TriggerNoticeKind.CameraLost);
-                return;
-            }
-            Rejoin();
-        }
-        if (wokeLate)
-        {
-            Owe(n, due, TriggerNoticeKind.Slot);
+        if (OweLostOrLate(n, due, wokeLate))
             return;
-        }
         if (!_sends)
         {
             long issued = SharedTimeline.NowNs();
@@ -237,21 +225,30 @@ internal sealed class TriggerPort
     /// <param name="triggerNs">The slot's trigger time (send time, or Tn for the camera-timed modes), ns.</param>
     public void FireGroup(long n, long due, bool late, long triggerNs)
     {
+        if (OweLostOrLate(n, due, late))
+            return;
+        _pipeline.Post(new TriggerNotice(n, due, triggerNs, false, triggerNs));
+    }
+
+    /// <summary>
+    /// Trigger thread, first thing for every slot: while the camera is lost, owes the slot as CameraLost (or puts a reopened
+    /// camera back from its rejoin index on); a slot skipped as late is owed as late. True when the slot is done with.
+    /// </summary>
+    private bool OweLostOrLate(long n, long due, bool late)
+    {
         if (Volatile.Read(ref _state) == Lost)
         {
             if (n < Volatile.Read(ref _rejoinIndex))
             {
                 Owe(n, due, TriggerNoticeKind.CameraLost);
-                return;
+                return true;
             }
             Rejoin();
         }
-        if (late)
-        {
-            Owe(n, due, TriggerNoticeKind.Slot);
-            return;
-        }
-        _pipeline.Post(new TriggerNotice(n, due, triggerNs, false, triggerNs));
+        if (!late)
+            return false;
+        Owe(n, due, TriggerNoticeKind.Slot);
+        return true;
     }
 
     /// <summary>

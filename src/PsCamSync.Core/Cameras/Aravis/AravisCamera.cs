@@ -322,6 +322,15 @@ public sealed class AravisCamera : ICamera
         StreamCounters = (stream.Delivered, stream.Incomplete, stream.Dropped, stream.Faulted);
     }
 
+    /// <summary>
+    /// The device's GVCP port: its IPv4 address (the discovery address Aravis reports) and UDP 3956; null when the address is
+    /// not an IPv4 address (a USB3 Vision camera). Action commands go to the subnet broadcast; this tells whose ACK came back.
+    /// </summary>
+    public System.Net.IPEndPoint? GvcpEndPoint =>
+        System.Net.IPAddress.TryParse(_identity.Address, out var ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
+            ? new System.Net.IPEndPoint(ip, Gvcp.GvcpProtocol.Port)
+            : null;
+
     /// <summary>True: TriggerSoftware is an acknowledged GVCP write that waits for the camera (up to Aravis' GVCP timeout
     /// and retries when the camera is gone), so a capture session sends it from a thread of the camera's own.</summary>
     public bool TriggerMayBlock => true;
