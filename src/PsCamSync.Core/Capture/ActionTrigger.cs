@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using PsCamSync.Core.Cameras;
 using PsCamSync.Core.Gvcp;
 using PsCamSync.Core.Timing;
@@ -97,7 +96,7 @@ internal sealed class ActionTrigger : IDisposable
     public long TimescaleOffsetNs => _timescaleOffsetNs;
 
     /// <summary>Where the ACTION_CMDs go.</summary>
-    public IPEndPoint Destination => _sender.Destination;
+    public System.Net.IPEndPoint Destination => _sender.Destination;
 
     /// <summary>Sets <paramref name="camera"/> up for this take's actions (keys, TriggerSource=Action0, exposure).</summary>
     /// <exception cref="FeatureException">A feature was refused.</exception>
@@ -232,6 +231,10 @@ internal sealed class ActionTrigger : IDisposable
 
     /// <summary>Action commands sent for slots (not counting the warm-up).</summary>
     public long Sent => Interlocked.Read(ref _sent);
+
+    /// <summary>ACTION_ACKs from a source that is none of the take's cameras' GVCP endpoints (e.g. a camera reopened on
+    /// another address after it was lost); recorded in take.json, not attributed to a camera.</summary>
+    public long UnknownAcks => Interlocked.Read(ref _unknownAcks);
 
     /// <summary>
     /// Stops the acknowledgement thread after waiting up to <paramref name="waitNs"/> for the ACKs still on their way, and

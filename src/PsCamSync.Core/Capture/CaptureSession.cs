@@ -905,7 +905,10 @@ public sealed class CaptureSession : IRunningTake
         lock (_gate)
         {
             if (_manifest.Actions is { } info)
+            {
                 info.Sent = sent;
+                info.UnknownAcks = action.UnknownAcks;
+            }
             for (int i = 0; i < _pipelines.Length; i++)
                 _manifest.Cameras[i].ActionAcks = counts[i];
         }

@@ -204,4 +204,7 @@ public sealed class ActionTriggerInfo
     public long TimescaleOffsetNs { get; set; }
     /// <summary>Action commands sent for slots.</summary>
     public long Sent { get; set; }
+    /// <summary>ACTION_ACKs from a source that is none of the cameras' GVCP endpoints (a camera reopened on another address
+    /// after it was lost answers from there).</summary>
+    public long UnknownAcks { get; set; }
 }
