@@ -404,7 +404,8 @@ public sealed class CaptureSession : IRunningTake
             catch { sink.Dispose(); throw; }
             var pipeline = new CameraPipeline(camera, info.Id, ring, sink, table, slotCapacity, frameTimeout,
                 (cam, src, msg, ex) => RecordOrTrace(session, cam, src, msg, ex)) { DiskFull = diskFull };
-            if (action is not null && (clock?.SampleList is { Length: > 0 } samples ? TakeClockModels.Fit(samples) : null) is { } model)
+            var clockModel = clock is null ? null : TakeClockModels.Fit(clock.SampleList);
+            if (action is not null && clockModel is { } model)
             {
                 // Camera-timed frames carry no index: match them by device time (see CameraPipeline.DeviceOffsetNs).
                 pipeline.DeviceOffsetNs = (long)Math.Round(model.OffsetNs);
@@ -427,8 +428,8 @@ public sealed class CaptureSession : IRunningTake
                 FramesFile = framesFile,
                 Encoder = sink.EncoderName,
                 RingFrames = depth,
-                ClockModel = clock is null ? null : TakeClockModels.Fit(clock.SampleList),
-                ClockModelNote = clock is null ? "not measured (ClockModelSamples 0)" : TakeClockModels.Note(clock, null, TakeClockModels.Fit(clock.SampleList)),
+                ClockModel = clockModel,
+                ClockModelNote = clock is null ? "not measured (ClockModelSamples 0)" : TakeClockModels.Note(clock, null, clockModel),
             });
         }
 
@@ -459,7 +460,6 @@ public sealed class CaptureSession : IRunningTake
     /// not exist; TriggerMode: the cameras count different timescales.</exception>
     private static ActionTrigger CreateActionTrigger(SyncTriggerMode mode, IReadOnlyList<ICamera> cameras, CaptureOptions options, long periodNs)
     {
-        var endpoints = cameras.Select(c => c.GvcpEndPoint!).ToList();
         long offset = 0;
         if (mode is SyncTriggerMode.ScheduledAction or SyncTriggerMode.CameraScheduler)
         {
@@ -470,15 +470,17 @@ public sealed class CaptureSession : IRunningTake
                     $"the cameras count different timescales ({string.Join(", ", cameras.Select(c => $"{c.Info.Id}: {plan.MappingFor(c).Name}"))}), so one action time cannot mean one instant for all; use -TriggerMode Action, or bring every camera into one PTP domain.");
             offset = offsets[0];
         }
-        string nic = options.ActionInterface ?? InterfaceReaching(endpoints);
         Gvcp.GvcpActionSender sender;
         try
         {
+            string nic = options.ActionInterface
+                ?? Gvcp.GvcpActionSender.InterfaceReaching(cameras[0].GvcpEndPoint!.Address, System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces());
             sender = new Gvcp.GvcpActionSender(new Gvcp.GvcpActionSenderOptions { InterfaceName = nic, DestinationPort = options.ActionPort ?? Gvcp.GvcpProtocol.Port });
         }
         catch (Gvcp.GvcpException e)
         {
-            throw new InvalidCaptureArgumentException("ActionInterface", $"the action commands cannot be sent on '{nic}': {e.Message}");
+            throw new InvalidCaptureArgumentException("ActionInterface",
+                $"the action commands cannot be sent on '{e.InterfaceName}': {e.Message} Give -ActionInterface with an interface on the cameras' subnet.");
         }
         try
         {
@@ -489,32 +491,6 @@ public sealed class CaptureSession : IRunningTake
             sender.Dispose();
             throw;
         }
-    }
-
-    /// <summary>The name of the interface whose IPv4 subnet holds the first camera's GVCP address.</summary>
-    /// <exception cref="InvalidCaptureArgumentException">ActionInterface: no interface does.</exception>
-    private static string InterfaceReaching(IReadOnlyList<System.Net.IPEndPoint> endpoints)
-    {
-        var target = endpoints[0].Address;
-        if (target.IsIPv4MappedToIPv6) target = target.MapToIPv4();
-        var tb = target.GetAddressBytes();
-        var known = new List<string>();
-        foreach (var nic in System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces())
-        {
-            foreach (var ua in nic.GetIPProperties().UnicastAddresses)
-            {
-                if (ua.Address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
-                    continue;
-                known.Add($"{nic.Name} ({ua.Address}/{ua.PrefixLength})");
-                var ab = ua.Address.GetAddressBytes();
-                uint a = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(ab), t = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(tb);
-                uint mask = ua.PrefixLength == 0 ? 0 : uint.MaxValue << (32 - ua.PrefixLength);
-                if ((a & mask) == (t & mask))
-                    return nic.Name;
-            }
-        }
-        throw new InvalidCaptureArgumentException("ActionInterface",
-            $"no network interface of this host has an IPv4 subnet that holds the camera address {target} ({string.Join(", ", known)}); give -ActionInterface, or put the cameras on a subnet of this host.");
     }
 
     /// <summary>The least a take's setup is expected to cost before its rings, ns (300 ms): see <see cref="CheckLead"/>.</summary>

@@ -41,27 +41,28 @@ public static class TriggerModeChoice
             return new TriggerModeDecision(SyncTriggerMode.Software, true, []);
         }
         var support = cameras.Select(c => (Camera: c, Support: ActionTriggerSetup.Probe(c, periodNs))).ToList();
+        var ptp = new Dictionary<ICamera, string?>(); // each camera's PTP state is read once, for both camera-timed modes
         if (requested is SyncTriggerMode asked)
         {
-            if (Why(support, asked) is { } reason)
+            if (Why(support, asked, ptp) is { } reason)
                 throw new InvalidCaptureArgumentException("TriggerMode",
                     $"{reason}, so it cannot use -TriggerMode {asked}. Leave -TriggerMode out to use the best mode every camera supports" +
-                    $" ({Best(support, out _)}), or take that camera out of the take.");
+                    $" ({Best(support, ptp, out _)}), or take that camera out of the take.");
             return new TriggerModeDecision(asked, true, []);
         }
-        return new TriggerModeDecision(Best(support, out var notes), false, notes);
+        return new TriggerModeDecision(Best(support, ptp, out var notes), false, notes);
     }
 
     /// <summary>The first action mode every camera supports, else Software: the last resort is not probed, so a camera that
     /// cannot be software-triggered either fails in its backend's own words when it is configured.</summary>
-    private static SyncTriggerMode Best(List<(ICamera Camera, TriggerModeSupport Support)> support, out List<string> notes)
+    private static SyncTriggerMode Best(List<(ICamera Camera, TriggerModeSupport Support)> support, Dictionary<ICamera, string?> ptp, out List<string> notes)
     {
         notes = [];
         foreach (var mode in Preference)
         {
             if (mode == SyncTriggerMode.Software)
                 break;
-            if (Why(support, mode) is not { } reason)
+            if (Why(support, mode, ptp) is not { } reason)
                 return mode;
             notes.Add($"not {mode}: {reason}");
         }
@@ -69,14 +70,14 @@ public static class TriggerModeChoice
     }
 
     /// <summary>Null when every camera can use <paramref name="mode"/> now, else why the first one cannot.</summary>
-    private static string? Why(List<(ICamera Camera, TriggerModeSupport Support)> support, SyncTriggerMode mode)
+    private static string? Why(List<(ICamera Camera, TriggerModeSupport Support)> support, SyncTriggerMode mode, Dictionary<ICamera, string?> ptp)
     {
         foreach (var (camera, s) in support)
             if (s.Missing.TryGetValue(mode, out var missing))
                 return $"camera '{s.CameraId}' lacks {missing}";
         if (mode is SyncTriggerMode.ScheduledAction or SyncTriggerMode.CameraScheduler)
             foreach (var (camera, s) in support)
-                if (ActionTriggerSetup.CheckPtpSlave(camera) is { } notSlave)
+                if ((ptp.TryGetValue(camera, out var known) ? known : ptp[camera] = ActionTriggerSetup.CheckPtpSlave(camera)) is { } notSlave)
                     return $"camera '{s.CameraId}' is not ready: {notSlave}";
         return null;
     }

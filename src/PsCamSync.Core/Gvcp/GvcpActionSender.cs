@@ -369,6 +369,25 @@ public sealed class GvcpActionSender : IDisposable
             $"no network interface has the IPv4 address {localAddress}; this host has: {Describe(interfaces)}.");
     }
 
+    /// <summary>The interface with an IPv4 subnet that holds <paramref name="target"/> (a camera's address): where its action
+    /// commands are broadcast.</summary>
+    /// <exception cref="GvcpException">No interface's subnet holds it (the message lists the interfaces).</exception>
+    internal static string InterfaceReaching(IPAddress target, IReadOnlyList<NetworkInterface> interfaces)
+    {
+        if (target.IsIPv4MappedToIPv6)
+            target = target.MapToIPv4();
+        uint t = ToUInt32(target);
+        foreach (var nic in interfaces)
+            foreach (var v4 in Ipv4Addresses(nic))
+            {
+                uint mask = PrefixMask(v4.PrefixLength);
+                if ((ToUInt32(v4.Address) & mask) == (t & mask))
+                    return nic.Name;
+            }
+        throw new GvcpException(target.ToString(),
+            $"no network interface of this host has an IPv4 subnet that holds the camera address {target}; this host has: {Describe(interfaces)}.");
+    }
+
     /// <summary>Subnet broadcast of one address: address OR NOT netmask (from the mask, or the prefix length).</summary>
     internal static IPAddress BroadcastOf(UnicastIPAddressInformation v4)
     {
