@@ -39,7 +39,7 @@ public sealed class RecordedTakeReport : IDisposable
         var opened = backend.Discover().Select(c => backend.Open(c.Id)).ToList();
         var schedule = SimulatedTakeTests.ScheduleSoon(50, 4, leadSeconds: 2.0);
         using (var session = CaptureSession.Start(opened,
-            new CaptureOptions { TriggerMode = SyncTriggerMode.Software, Schedule = schedule, Path = _dir.Combine("take"), Backends = new ICameraBackend[] { backend } }))
+            new CaptureOptions { TriggerMode = SyncTriggerMode.Software, Schedule = schedule, Path = _dir.Combine("scene1"), Backends = new ICameraBackend[] { backend } }))
         {
             SimulatedTakeTests.Run(session, timeoutSeconds: 40);
             TakePath = session.TakePath;
@@ -240,7 +240,7 @@ public sealed class TakeReportExportTests : IClassFixture<RecordedTakeReport>
 
     /// <summary>
     /// Headless Chromium renders the page: the screenshot is not blank, and the charts' coloured series are on it. With PSCAMSYNC_REPORT_SCREENSHOT set, a copy scaled to
-    /// 900 px wide is saved there (the README's picture, docs/take-report.png).
+    /// 800 px wide is saved there (the README's picture, docs/take-report.png).
     /// </summary>
     [RequiresFact("chromium")]
     public void Chromium_RendersThePage_WithItsCharts()
@@ -285,11 +285,11 @@ public sealed class TakeReportExportTests : IClassFixture<RecordedTakeReport>
         Assert.True(colours.Count > 200, $"only {colours.Count} distinct colours: the page did not render");
         Assert.True(nonWhite > sampled / 20, $"{nonWhite} of {sampled} samples are not white: the page is nearly blank");
         // The two take-wide charts (skew and histogram, 400 px each) fall within the first 2000 px.
-        Assert.True(saturated > 500 && colouredBands >= 4, $"{saturated} strongly coloured samples in {colouredBands} bands: the charts are not on the page");
+        Assert.True(saturated > 300 && colouredBands >= 3, $"{saturated} strongly coloured samples in {colouredBands} bands: the charts are not on the page");
 
         if (Environment.GetEnvironmentVariable("PSCAMSYNC_REPORT_SCREENSHOT") is { Length: > 0 } copy)
         {
-            using var small = bitmap.Resize(new SKImageInfo(900, 2000 * 900 / 1280), new SKSamplingOptions(SKCubicResampler.Mitchell));
+            using var small = bitmap.Resize(new SKImageInfo(800, 2000 * 800 / 1280), new SKSamplingOptions(SKCubicResampler.Mitchell));
             using var data = small.Encode(SKEncodedImageFormat.Png, 100);
             File.WriteAllBytes(copy, data.ToArray());
             _output.WriteLine($"saved {copy}: {new FileInfo(copy).Length} bytes");
