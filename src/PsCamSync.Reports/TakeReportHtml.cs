@@ -37,7 +37,7 @@ internal static class TakeReportHtml
         dl.header dt { font-weight: 600; }
         dl.header dd { margin: 0; }
         figure { margin: 12px 0 24px 0; }
-        figure img { max-width: 100%; border: 1px solid #ddd; }
+        figure img { max-width: 100%; height: auto; border: 1px solid #ddd; }
         figcaption { font-size: 0.85em; color: #555; }
         td.Captured { background: #e6f4ea; }
         td.TriggerMissed, td.Dropped, td.WriteFailed { background: #fde2e1; }
