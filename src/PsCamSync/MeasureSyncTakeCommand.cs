@@ -45,7 +45,7 @@ public sealed class MeasureSyncTakeCommand : PsCamSyncCmdlet
     {
         foreach (var path in Path)
         {
-            foreach (var take in Resolve(path))
+            foreach (var take in ResolveTakeFolders(path))
             {
                 if (Combine)
                     _combined.Add(take);
@@ -82,42 +82,5 @@ public sealed class MeasureSyncTakeCommand : PsCamSyncCmdlet
             WriteObject(report.Cameras, enumerateCollection: true);
         else
             WriteObject(report);
-    }
-
-    private List<string> Resolve(string path)
-    {
-        var takes = new List<string>();
-        bool wildcard = WildcardPattern.ContainsWildcardCharacters(path);
-        System.Collections.ObjectModel.Collection<string> resolved;
-        ProviderInfo provider;
-        try
-        {
-            resolved = GetResolvedProviderPathFromPSPath(path, out provider);
-        }
-        catch (SessionStateException e) // ItemNotFoundException, DriveNotFoundException, ProviderNotFoundException
-        {
-            WriteError(new ErrorRecord(e, "SyncTakePathNotFound", ErrorCategory.ObjectNotFound, path));
-            return takes;
-        }
-        if (provider.Name != "FileSystem")
-        {
-            var e = new PsCamSyncException($"'{path}' is on the {provider.Name} provider; a take is a folder in the file system.");
-            WriteError(new ErrorRecord(e, "SyncTakePathNotFileSystem", ErrorCategory.InvalidArgument, path));
-            return takes;
-        }
-        foreach (var item in resolved)
-        {
-            // A take.json names its folder; a wildcard may also match things that are not takes, which are skipped.
-            string folder = string.Equals(System.IO.Path.GetFileName(item), TakeFolder.ManifestFileName, StringComparison.Ordinal)
-                ? System.IO.Path.GetDirectoryName(item)!
-                : item;
-            if (wildcard && !File.Exists(System.IO.Path.Combine(folder, TakeFolder.ManifestFileName)))
-            {
-                WriteVerbose($"Skipping '{item}': not a take folder (no {TakeFolder.ManifestFileName}).");
-                continue;
-            }
-            takes.Add(folder);
-        }
-        return takes;
     }
 }

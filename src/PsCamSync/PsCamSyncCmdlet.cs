@@ -2,6 +2,7 @@ using System.Management.Automation;
 using PsCamSync.Core;
 using PsCamSync.Core.Cameras;
 using PsCamSync.Core.Capture;
+using PsCamSync.Core.Takes;
 
 namespace PsCamSync.Commands;
 
@@ -65,6 +66,56 @@ public abstract class PsCamSyncCmdlet : PSCmdlet, IDisposable
             throw;
         }
         return slots;
+    }
+
+    /// <summary>
+    /// The take folders a -Path value names, as Measure-SyncTake and Export-SyncTakeReport read them: a PowerShell path
+    /// (wildcards allowed) to folders or their take.json files. A wildcard skips matches that are not take folders
+    /// (verbose); a literal path is kept and the analysis says what is wrong with it. A combined TakeReport's Path (full
+    /// paths joined with "; ") that does not exist as a whole is split into its folders. A path that resolves to
+    /// nothing, or to another provider than the file system, gets a non-terminating error and no folders.
+    /// </summary>
+    private protected List<string> ResolveTakeFolders(string path)
+    {
+        var takes = new List<string>();
+        bool wildcard = WildcardPattern.ContainsWildcardCharacters(path);
+        System.Collections.ObjectModel.Collection<string> resolved;
+        ProviderInfo provider;
+        try
+        {
+            resolved = GetResolvedProviderPathFromPSPath(path, out provider);
+        }
+        catch (ItemNotFoundException) when (!wildcard && path.Contains("; ", StringComparison.Ordinal))
+        {
+            foreach (var part in path.Split("; ", StringSplitOptions.RemoveEmptyEntries))
+                takes.AddRange(ResolveTakeFolders(part));
+            return takes;
+        }
+        catch (SessionStateException e) // ItemNotFoundException, DriveNotFoundException, ProviderNotFoundException
+        {
+            WriteError(new ErrorRecord(e, "SyncTakePathNotFound", ErrorCategory.ObjectNotFound, path));
+            return takes;
+        }
+        if (provider.Name != "FileSystem")
+        {
+            var e = new PsCamSyncException($"'{path}' is on the {provider.Name} provider; a take is a folder in the file system.");
+            WriteError(new ErrorRecord(e, "SyncTakePathNotFileSystem", ErrorCategory.InvalidArgument, path));
+            return takes;
+        }
+        foreach (var item in resolved)
+        {
+            // A take.json names its folder; a wildcard may also match things that are not takes, which are skipped.
+            string folder = string.Equals(Path.GetFileName(item), TakeFolder.ManifestFileName, StringComparison.Ordinal)
+                ? Path.GetDirectoryName(item)!
+                : item;
+            if (wildcard && !File.Exists(Path.Combine(folder, TakeFolder.ManifestFileName)))
+            {
+                WriteVerbose($"Skipping '{item}': not a take folder (no {TakeFolder.ManifestFileName}).");
+                continue;
+            }
+            takes.Add(folder);
+        }
+        return takes;
     }
 
     /// <summary>Disposes every opened camera of <paramref name="slots"/>.</summary>

@@ -19,7 +19,7 @@ public class CmdletConventionTests
     private static readonly HashSet<string> ReadersThatEnable = new(StringComparer.Ordinal) { "Test-PtpSync" };
 
     /// <summary>The cmdlets whose -WhatIf a behaviour test below runs.</summary>
-    private static readonly HashSet<string> WhatIfTested = new(StringComparer.Ordinal) { "Start-SyncCapture", "Stop-SyncCapture", "Test-PtpSync" };
+    private static readonly HashSet<string> WhatIfTested = new(StringComparer.Ordinal) { "Start-SyncCapture", "Stop-SyncCapture", "Test-PtpSync", "Export-SyncTakeReport" };
 
     // ---- Names and classes ----
 
@@ -119,6 +119,7 @@ public class CmdletConventionTests
         { "Wait-SyncCapture", AllSets, "$Samples.Waited" },
         { "Measure-SyncTake", "Take", "$Samples.Report" },
         { "Measure-SyncTake", "PerCamera", "$Samples.PerCamera" },
+        { "Export-SyncTakeReport", AllSets, "$Samples.ReportFiles" },
         { "Test-PtpSync", "Default", "$Samples.Ptp" },
         { "Test-PtpSync", "Quiet", "$Samples.PtpQuiet" },
         { "Get-CameraTimestampDelta", AllSets, "$Samples.Delta" },
@@ -226,6 +227,26 @@ public class CmdletConventionTests
         var done = PS.Run("$r = " + Test + "; @($r.Cameras).Enabled");
         Assert.DoesNotContain("What if:", done.HostText);
         Assert.Equal(new[] { true, true }, done.Output.Select(o => (bool)o.BaseObject));
+    }
+
+    [Fact]
+    public void ExportSyncTakeReport_WhatIf_SaysWhatItWouldWrite_AndWritesNothing()
+    {
+        PS.EnsureSamples();
+        string path = Path.Combine(PS.TempPath, "whatif-report");
+        PS.SetVariable("path", path);
+        var run = PS.Run("$Samples.Result | Export-SyncTakeReport -OutputPath $path -PassThru -WhatIf");
+        Assert.Empty(run.Errors);
+        Assert.Empty(run.Output);
+        Assert.Contains("What if: Performing the operation \"Write the report of take 'sample-wait' (index.html and 6 charts as PNG and SVG)\"", run.HostText);
+        Assert.Contains($"on target \"{path}\".", run.HostText);
+        Assert.False(Directory.Exists(path), "-WhatIf created the report folder.");
+
+        // Without -WhatIf the same call writes it.
+        var done = PS.Run("$Samples.Result | Export-SyncTakeReport -OutputPath $path -PassThru");
+        Assert.Empty(run.Errors);
+        Assert.Equal(Path.Combine(path, "index.html"), ((FileInfo)done.Output[0].BaseObject).FullName);
+        Assert.True(File.Exists(Path.Combine(path, "index.html")));
     }
 
     // ---- Parameter sets ----

@@ -23,7 +23,9 @@ internal static class CameraStatistics
         }
 
         var byIndex = FrameSetMatcher.RowsByIndex(camera, faults: null);
-        var intervals = mode == TakeAnalyzer.MatchByIndex ? IndexIntervals(camera, byIndex) : TimeIntervals(camera, periodNs);
+        var intervals = new Moments();
+        foreach (var (_, interval) in Intervals(camera, mode, periodNs))
+            intervals.Add(interval);
         CheckRows(camera, counts, byIndex, mode, faults);
 
         return new CameraReport
@@ -47,31 +49,34 @@ internal static class CameraStatistics
         };
     }
 
-    /// <summary>Device-timestamp differences between rows of indexes n and n+1 that both have one.</summary>
-    private static Moments IndexIntervals(CameraData camera, Dictionary<long, int> byIndex)
+    /// <summary>
+    /// The camera's frame intervals, ns, each with the row that ends it (index into <see cref="CameraData.Rows"/>).
+    /// <c>Index</c> matching: device-timestamp differences between the rows of indexes n and n+1 that both have one.
+    /// <c>NearestDeviceTimestamp</c>: differences of consecutive device timestamps at most 1.5 periods apart (larger
+    /// gaps span lost frames). Ascending by index or time.
+    /// </summary>
+    internal static List<(int Row, long IntervalNs)> Intervals(CameraData camera, string mode, long periodNs)
     {
-        var m = new Moments();
-        foreach (var (n, row) in byIndex.OrderBy(kv => kv.Key))
+        var intervals = new List<(int Row, long IntervalNs)>();
+        if (mode == TakeAnalyzer.MatchByIndex)
         {
-            long t = camera.Rows[row].DeviceTimestampNs;
-            if (t != 0 && byIndex.TryGetValue(n + 1, out int next) && camera.Rows[next].DeviceTimestampNs != 0)
-                m.Add(camera.Rows[next].DeviceTimestampNs - t);
+            var byIndex = FrameSetMatcher.RowsByIndex(camera, faults: null);
+            foreach (var (n, row) in byIndex.OrderBy(kv => kv.Key))
+            {
+                long t = camera.Rows[row].DeviceTimestampNs;
+                if (t != 0 && byIndex.TryGetValue(n + 1, out int next) && camera.Rows[next].DeviceTimestampNs != 0)
+                    intervals.Add((next, camera.Rows[next].DeviceTimestampNs - t));
+            }
+            return intervals;
         }
-        return m;
-    }
-
-    /// <summary>Differences of consecutive device timestamps at most 1.5 periods apart (larger gaps span lost frames).</summary>
-    private static Moments TimeIntervals(CameraData camera, long periodNs)
-    {
-        var m = new Moments();
         var sorted = FrameSetMatcher.SortedByDeviceTime(camera);
         for (int i = 1; i < sorted.Length; i++)
         {
             long d = sorted[i].Time - sorted[i - 1].Time;
             if (d <= periodNs + periodNs / 2)
-                m.Add(d);
+                intervals.Add((sorted[i].Row, d));
         }
-        return m;
+        return intervals;
     }
 
     private static void CheckRows(CameraData camera, FrameCounts counts, Dictionary<long, int> byIndex, string mode, List<string> faults)

@@ -38,7 +38,15 @@ public static class TakeAnalyzer
     /// <param name="matchBy">As for <see cref="Analyze(string, string?)"/>.</param>
     /// <exception cref="TakeFolderException">A folder is not a readable take, or the schedules differ (StartNs or PeriodNs).</exception>
     /// <exception cref="InvalidCaptureArgumentException">ParameterName "Path": no folder given; "MatchBy": unknown name.</exception>
-    public static TakeReport Analyze(IReadOnlyList<string> takePaths, string? matchBy = null)
+    public static TakeReport Analyze(IReadOnlyList<string> takePaths, string? matchBy = null) => Match(takePaths, matchBy).Report;
+
+    /// <summary>What <see cref="Analyze(IReadOnlyList{string}, string?)"/> matched: the folders read back, the matching
+    /// method, the frame sets and the report computed from them (for <see cref="TakeSeries"/>, which draws on the same sets).</summary>
+    internal sealed record Matching(TakeData Data, string Mode, List<FrameSet> Sets, TakeReport Report);
+
+    /// <summary>Reads the folders, matches their frame sets and computes the report (see
+    /// <see cref="Analyze(IReadOnlyList{string}, string?)"/> for the exceptions).</summary>
+    internal static Matching Match(IReadOnlyList<string> takePaths, string? matchBy)
     {
         ArgumentNullException.ThrowIfNull(takePaths);
         if (takePaths.Count == 0)
@@ -74,7 +82,7 @@ public static class TakeAnalyzer
         var reports = cameras.Select(c => CameraStatistics.Report(c, mode, data.PeriodNs, faults)).ToList();
         var expectedRanges = data.Folders.Select((f, i) => (f.Manifest.FirstFrameIndex, data.Status[i].EndIndex)).ToList();
 
-        return new TakeReport
+        var report = new TakeReport
         {
             Take = string.Join(", ", data.Folders.Select(f => f.Manifest.Name).Distinct()),
             Path = string.Join("; ", data.Folders.Select(f => f.Path)),
@@ -93,6 +101,7 @@ public static class TakeAnalyzer
             MappedDeviceSkew = Skew("MappedDevice", sets, cameras, static (c, r) => MappedDeviceNs(c, r)),
             Faults = faults,
         };
+        return new Matching(data, mode, sets, report);
     }
 
     /// <summary>The state of several folders: Crashed, else Recording, else Faulted, else Stopped, else Completed.</summary>
@@ -131,29 +140,34 @@ public static class TakeAnalyzer
     private static SkewStatistics Skew(string kind, List<FrameSet> sets, IReadOnlyList<CameraData> cameras, Func<FrameRecord, long> value) =>
         Skew(kind, sets, cameras, (_, r) => value(r));
 
-    /// <summary>max − min of <paramref name="value"/> over the set's cameras with a non-zero value, for sets with two or more.</summary>
+    /// <summary>Skew statistics of <paramref name="value"/> over the sets (see <see cref="SetSkew"/>).</summary>
     private static SkewStatistics Skew(string kind, List<FrameSet> sets, IReadOnlyList<CameraData> cameras, Func<CameraData, FrameRecord, long> value)
     {
         var skews = new List<long>(sets.Count);
         foreach (var set in sets)
-        {
-            long min = long.MaxValue, max = long.MinValue;
-            int count = 0;
-            for (int c = 0; c < cameras.Count; c++)
-            {
-                if (set.Rows[c] < 0)
-                    continue;
-                long v = value(cameras[c], cameras[c].Rows[set.Rows[c]]);
-                if (v == 0)
-                    continue;
-                count++;
-                min = Math.Min(min, v);
-                max = Math.Max(max, v);
-            }
-            if (count >= 2)
-                skews.Add(max - min);
-        }
+            if (SetSkew(set, cameras, value) is long skew)
+                skews.Add(skew);
         return Percentiles.Skew(kind, skews);
+    }
+
+    /// <summary>max − min of <paramref name="value"/> over the set's cameras with a non-zero value, ns; null when fewer
+    /// than two cameras have one.</summary>
+    internal static long? SetSkew(FrameSet set, IReadOnlyList<CameraData> cameras, Func<CameraData, FrameRecord, long> value)
+    {
+        long min = long.MaxValue, max = long.MinValue;
+        int count = 0;
+        for (int c = 0; c < cameras.Count; c++)
+        {
+            if (set.Rows[c] < 0)
+                continue;
+            long v = value(cameras[c], cameras[c].Rows[set.Rows[c]]);
+            if (v == 0)
+                continue;
+            count++;
+            min = Math.Min(min, v);
+            max = Math.Max(max, v);
+        }
+        return count >= 2 ? max - min : null;
     }
 
     private static bool InRanges(long n, List<(long First, long End)> ranges) => ranges.Any(r => n >= r.First && n < r.End);

@@ -26,7 +26,8 @@ public sealed class TakeBuilder
     /// <summary>Adds a camera whose rows are built from per-slot statuses and offsets from Tn.</summary>
     /// <param name="trigger">trigger − Tn per slot (ignored for TriggerLate, which has no trigger).</param>
     /// <param name="device">device timestamp − Tn per slot (ignored for TriggerLate and TriggerMissed).</param>
-    public TakeBuilder Camera(string id, FrameStatus[] status, long[] trigger, long[] device, bool withIndex = true)
+    /// <param name="clock">The camera's recorded clock model, or null.</param>
+    public TakeBuilder Camera(string id, FrameStatus[] status, long[] trigger, long[] device, bool withIndex = true, CameraClockModel? clock = null)
     {
         var rows = new List<FrameRecord>();
         long video = 0;
@@ -48,6 +49,7 @@ public sealed class TakeBuilder
             Backend = "Simulated", Id = id, Width = 8, Height = 8, PixelFormat = "Mono8",
             FramesFile = TakeFolder.FileStem(id) + ".frames.csv", VideoFile = TakeFolder.FileStem(id) + ".y4m", Encoder = "Y4M",
             Counts = counts,
+            ClockModel = clock,
         };
         _cameras.Add((camera, rows));
         return this;

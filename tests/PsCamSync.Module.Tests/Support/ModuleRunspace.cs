@@ -164,7 +164,7 @@ public sealed class ModuleRunspace : IDisposable
     /// <summary>
     /// Real output of every cmdlet and parameter set, made once (a short take waited for, one as a job, its reports,
     /// Test-PtpSync and Get-CameraTimestampDelta on simulated cameras with no ptp4l), in <c>$Samples</c>:
-    /// Cameras, Result, Report, PerCamera, Job, JobResult, Stopped (Stop-SyncCapture -Job of the ended job), Captures
+    /// Cameras, Result, Report, PerCamera, ReportFiles (Export-SyncTakeReport -PassThru), Job, JobResult, Stopped (Stop-SyncCapture -Job of the ended job), Captures
     /// (Get-SyncCapture of both takes), Waited (Wait-SyncCapture of both), Ptp, PtpQuiet, Delta.
     /// </summary>
     public void EnsureSamples()
@@ -187,6 +187,7 @@ public sealed class ModuleRunspace : IDisposable
                     Result    = $result
                     Report    = $result | Measure-SyncTake
                     PerCamera = $result | Measure-SyncTake -PerCamera
+                    ReportFiles = $result | Export-SyncTakeReport -OutputPath (Join-Path $TestTemp 'sample-report') -PassThru
                     Job       = $job
                     JobResult = $job | Receive-Job -Keep
                     Stopped   = Stop-SyncCapture -Job $job -Wait
