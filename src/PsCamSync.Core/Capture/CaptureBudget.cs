@@ -197,7 +197,12 @@ public static class CaptureBudget
                         ? string.Format(ci, "lower -FrameRate to {0} Hz (the disk writes {1}, the take would write {2})", rate, Throughput(a), Throughput(row.Required))
                         : string.Format(ci, "lower -FrameRate to {0} Hz (the encoders take {1} of raw frames, the cameras send {2})", rate, Throughput(a), Throughput(row.Required)));
                     if (BufferFix(c, ratio) is { } buffer)
-                        fixes.Add(buffer);
+                    {
+                        if (buffer.StartsWith('('))
+                            fixes[^1] += " " + buffer;
+                        else
+                            fixes.Add(buffer);
+                    }
                 }
                 if (row.Resource == CaptureBudgetResource.Encoder)
                 {
@@ -223,29 +228,29 @@ public static class CaptureBudget
                 {
                     fixes.Add(string.Format(ci, "free {0} on {1} or give a -Path on a disk with {2} free", Size(Math.Max(0, row.Required / headroomFactor - free)), row.Target, Size(row.Required / headroomFactor)));
                     if (perSecond > 0)
-                        fixes.Add(string.Format(ci, "or shorten -Duration to {0:0} s", Math.Floor(free * headroomFactor / perSecond)));
+                        fixes.Add(string.Format(ci, "shorten -Duration to {0:0} s", Math.Floor(free * headroomFactor / perSecond)));
                 }
                 if (plan.Encoder == VideoEncoder.Y4M)
-                    fixes.Add("or record with a compressing -Encoder (Ffv1 is lossless) if it keeps up (Test-CaptureBudget -Encoder Ffv1 measures it)");
+                    fixes.Add("record with a compressing -Encoder (Ffv1 is lossless) if it keeps up (Test-CaptureBudget -Encoder Ffv1 measures it)");
                 break;
             case CaptureBudgetResource.Memory:
                 if (row.Available is double max)
                     fixes.Add(string.Format(ci, "give -BufferMemory {0}MB or less (the rings may take {1} of this host's RAM)", Math.Max(1, Math.Floor(max * headroomFactor / 1e6)), Size(max)));
-                fixes.Add("or free memory");
+                fixes.Add("free memory");
                 break;
             case CaptureBudgetResource.Link:
                 if (row.Available is double bw && bw > 0)
                     fixes.Add(string.Format(ci, "lower -FrameRate to {0} Hz ({1} carries {2}, the cameras on it send {3})", Rate(c.Rate * bw / row.Required * headroomFactor), row.Target, Throughput(bw), Throughput(row.Required)));
-                fixes.Add($"or spread the cameras on {row.Target} over more links");
+                fixes.Add($"spread the cameras on {row.Target} over more links");
                 break;
         }
         if (fixes.Count == 0)
             return "Measure it: run Test-CaptureBudget on this host.";
-        string text = string.Join("; ", fixes);
+        string text = string.Join("; or ", fixes);
         return char.ToUpperInvariant(text[0]) + text[1..] + ".";
     }
 
-    /// <summary>"or give -BufferMemory N MB": rings that carry the deficit to the end of the take, when RAM allows.</summary>
+    /// <summary>"give -BufferMemory N MB": rings that carry the deficit to the end of the take, when RAM allows.</summary>
     private static string? BufferFix(Context c, double? ratio)
     {
         if (ratio is not double r || r >= 1 || r <= 0)
@@ -256,18 +261,18 @@ public static class CaptureBudget
             return null;
         if (c.Measured.MaxRingBytes is long max && bytes > max)
             return string.Create(CultureInfo.InvariantCulture, $"(rings that carry the deficit to the end would need {Size(bytes)}, more than the {Size(max)} of RAM they may take)");
-        return string.Create(CultureInfo.InvariantCulture, $"or give -BufferMemory {Math.Ceiling(bytes / 1e6):0}MB so the rings carry the deficit to the end of the take");
+        return string.Create(CultureInfo.InvariantCulture, $"give -BufferMemory {Math.Ceiling(bytes / 1e6):0}MB so the rings carry the deficit to the end of the take");
     }
 
     private static string Rate(double hz) => hz >= 10
         ? Math.Floor(hz).ToString("0", CultureInfo.InvariantCulture)
         : Math.Max(0.1, Math.Floor(hz * 10) / 10).ToString("0.#", CultureInfo.InvariantCulture);
 
-    /// <summary>"123.4 MB/s" (decimal megabytes, as disks and links are rated).</summary>
-    internal static string Throughput(double bytesPerSecond) => Size(bytesPerSecond) + "/s";
+    /// <summary>"123.4 MB/s" (decimal megabytes, as disks and links are rated), for messages.</summary>
+    public static string Throughput(double bytesPerSecond) => Size(bytesPerSecond) + "/s";
 
     /// <summary>"1.23 GB", "45.6 MB", "789 kB" (decimal units).</summary>
-    internal static string Size(double bytes) => bytes switch
+    public static string Size(double bytes) => bytes switch
     {
         >= 1e9 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1e9:0.##} GB"),
         >= 1e6 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1e6:0.#} MB"),

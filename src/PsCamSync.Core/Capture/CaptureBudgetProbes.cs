@@ -20,10 +20,11 @@ public sealed record DiskWriteMeasurement(string Folder, long Bytes, TimeSpan El
 
 /// <summary>A short run of the take's own ffmpeg sinks, one per camera, fed as fast as they take frames.</summary>
 /// <param name="Processes">ffmpeg processes run together (one per camera, at most <see cref="CaptureBudgetProbes.MaxEncoderProcesses"/>).</param>
-/// <param name="Frames">Frames encoded by all of them together.</param>
+/// <param name="Frames">Frames encoded by all of them together after their warm-up frames.</param>
 /// <param name="RawBytes">Raw frame bytes fed to them, bytes.</param>
 /// <param name="EncodedBytes">Bytes of their output files, bytes.</param>
-/// <param name="Elapsed">From the first frame until every ffmpeg had finished its file.</param>
+/// <param name="Elapsed">From the first ffmpeg that took its warm-up frames (<see cref="CaptureBudgetProbes.WarmUpFrames"/>,
+/// not counted) until every ffmpeg had finished its file.</param>
 public sealed record EncoderMeasurement(int Processes, long Frames, long RawBytes, long EncodedBytes, TimeSpan Elapsed)
 {
     /// <summary>Raw frame bytes per second the encoders took together, bytes/s.</summary>
@@ -32,8 +33,9 @@ public sealed record EncoderMeasurement(int Processes, long Frames, long RawByte
     /// <summary>Frames per second the encoders took together.</summary>
     public double FramesPerSecond => Frames / Math.Max(Elapsed.TotalSeconds, 1e-9);
 
-    /// <summary>Mean bytes of one encoded frame in the output, bytes.</summary>
-    public double EncodedBytesPerFrame => Frames > 0 ? EncodedBytes / (double)Frames : 0;
+    /// <summary>Mean bytes of one encoded frame in the output files, bytes: <see cref="EncodedBytes"/> over every frame in
+    /// them (each file also holds its warm-up frames).</summary>
+    public double EncodedBytesPerFrame => EncodedBytes / (double)(Frames + Processes * CaptureBudgetProbes.WarmUpFrames);
 }
 
 /// <summary>
@@ -57,6 +59,9 @@ public static class CaptureBudgetProbes
 
     /// <summary>Most frames the encoder test feeds each ffmpeg: 1000.</summary>
     public const int MaxEncoderTestFrames = 1000;
+
+    /// <summary>Frames each ffmpeg gets before the encoder test's clock starts for it: 3 (see <see cref="MeasureEncoder"/>).</summary>
+    public const int WarmUpFrames = 3;
 
     /// <summary>Most ffmpeg processes the encoder test runs together: 8 (more cameras share the same cores).</summary>
     public const int MaxEncoderProcesses = 8;
@@ -192,22 +197,31 @@ public static class CaptureBudgetProbes
                 sinks.Add(VideoSinks.Create(encoder, temp, $"probe-{k}{VideoSinks.Extension(encoder)}", new VideoFormat(c.Width, c.Height, c.PixelFormat, frameRateHz), ffmpegPath));
             }
             var counts = new long[sinks.Count];
+            var started = new TimeSpan[sinks.Count];
+            var ended = new TimeSpan[sinks.Count];
             var watch = Stopwatch.StartNew();
             feeders = sinks.Select((sink, k) => Task.Factory.StartNew(() =>
             {
                 var own = frames[used[k].Format];
+                // The warm-up frames wait for ffmpeg to start, read its first frame and set up its encoder (ffmpeg reads
+                // the next frame only when the previous one went through, and a frame is larger than the pipe's buffer):
+                // this encoder's clock starts after them, so process start-up is not counted as encoding time.
+                for (int w = 0; w < WarmUpFrames; w++)
+                    sink.Write(own[w % own.Length]);
+                started[k] = watch.Elapsed;
                 long n = 0;
-                while (n < MaxEncoderTestFrames && watch.Elapsed < limit && !stop.IsCancellationRequested)
+                while (n < MaxEncoderTestFrames && watch.Elapsed - started[k] < limit && !stop.IsCancellationRequested)
                     sink.Write(own[(int)(n++ % own.Length)]);
                 counts[k] = n;
                 sink.Complete();
+                ended[k] = watch.Elapsed;
             }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
             var all = Task.WhenAll(feeders);
             while (!((IAsyncResult)all).AsyncWaitHandle.WaitOne(TimeSpan.FromMilliseconds(250)))
             {
                 if (cancel.IsCancellationRequested)
                     stop.Cancel();
-                tick?.Invoke(Math.Min(1, watch.Elapsed / limit));
+                tick?.Invoke(Math.Min(1, watch.Elapsed / (limit + limit)));
             }
             watch.Stop();
             cancel.ThrowIfCancellationRequested();
@@ -220,7 +234,8 @@ public static class CaptureBudgetProbes
             }
             long encoded = Directory.EnumerateFiles(temp, "probe-*" + VideoSinks.Extension(encoder)).Sum(f => new FileInfo(f).Length);
             long raw = used.Select((c, k) => counts[k] * c.FrameBytes).Sum();
-            result = new EncoderMeasurement(sinks.Count, counts.Sum(), raw, encoded, watch.Elapsed);
+            // From the first encoder ready to the last file finished: all of them ran together in that window.
+            result = new EncoderMeasurement(sinks.Count, counts.Sum(), raw, encoded, ended.Max() - started.Min());
         }
         finally
         {
