@@ -16,7 +16,7 @@ namespace PsCamSync.Commands;
 /// -Quiet one bool. The throughputs are cached for Start-SyncCapture's own check.
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "CaptureBudget", DefaultParameterSetName = SizeSet)]
-[OutputType(typeof(CaptureBudgetResult), typeof(bool))]
+[OutputType(typeof(CaptureBudgetResult), typeof(bool), ParameterSetName = new[] { CamerasSet, SizeSet })]
 public sealed class TestCaptureBudgetCommand : PsCamSyncCmdlet
 {
     private const string CamerasSet = "Cameras";
