@@ -145,8 +145,9 @@ public static class CaptureBudgetProbes
     /// <summary>
     /// Runs the take's own video sinks (<see cref="VideoSinks.Create"/>: the same ffmpeg arguments, one process per
     /// camera, up to <see cref="MaxEncoderProcesses"/>) in a hidden temporary folder in <paramref name="folder"/>, each fed
-    /// from its own thread as fast as it takes frames, for at most <paramref name="maxTime"/> or
-    /// <see cref="MaxEncoderTestFrames"/> frames, then waits for every file to be finished and deletes the folder.
+    /// from its own thread as fast as it takes frames, for at most <paramref name="maxTime"/> after its warm-up frames (and
+    /// until twice <paramref name="maxTime"/> from the start at the latest) or <see cref="MaxEncoderTestFrames"/> frames,
+    /// then waits for every file to be finished and deletes the folder.
     /// </summary>
     /// <remarks>The frames model a sensor image: a smooth gradient with a few levels of noise, four different frames in
     /// turn (so no encoder sees identical frames). Flat synthetic frames encode faster and smaller than real ones.</remarks>
@@ -210,7 +211,9 @@ public static class CaptureBudgetProbes
                     sink.Write(own[w % own.Length]);
                 started[k] = watch.Elapsed;
                 long n = 0;
-                while (n < MaxEncoderTestFrames && watch.Elapsed - started[k] < limit && !stop.IsCancellationRequested)
+                // Each encoder is fed for the limit after its own warm-up, and all of them stop by twice the limit
+                // from the start however slowly they started (a loaded host).
+                while (n < MaxEncoderTestFrames && watch.Elapsed - started[k] < limit && watch.Elapsed < limit + limit && !stop.IsCancellationRequested)
                     sink.Write(own[(int)(n++ % own.Length)]);
                 counts[k] = n;
                 sink.Complete();
