@@ -57,6 +57,10 @@ public static class CaptureBudgetProbes
     /// <summary>Longest the encoder test feeds frames: 2 s (ffmpeg then finishes its files).</summary>
     public static readonly TimeSpan DefaultEncoderTestTime = TimeSpan.FromSeconds(2);
 
+    /// <summary>How long the encoder test waits at most for slow ffmpeg starts before it stops feeding: 5 s (each
+    /// encoder still gets one counted frame).</summary>
+    public static readonly TimeSpan EncoderStartAllowance = TimeSpan.FromSeconds(5);
+
     /// <summary>Most frames the encoder test feeds each ffmpeg: 1000.</summary>
     public const int MaxEncoderTestFrames = 1000;
 
@@ -146,7 +150,8 @@ public static class CaptureBudgetProbes
     /// Runs the take's own video sinks (<see cref="VideoSinks.Create"/>: the same ffmpeg arguments, one process per
     /// camera, up to <see cref="MaxEncoderProcesses"/>) in a hidden temporary folder in <paramref name="folder"/>, each fed
     /// from its own thread as fast as it takes frames, for at most <paramref name="maxTime"/> after its warm-up frames (and
-    /// until twice <paramref name="maxTime"/> from the start at the latest) or <see cref="MaxEncoderTestFrames"/> frames,
+    /// until <paramref name="maxTime"/> + <see cref="EncoderStartAllowance"/> from the start at the latest, but at least
+    /// one counted frame) or <see cref="MaxEncoderTestFrames"/> frames,
     /// then waits for every file to be finished and deletes the folder.
     /// </summary>
     /// <remarks>The frames model a sensor image: a smooth gradient with a few levels of noise, four different frames in
@@ -211,9 +216,10 @@ public static class CaptureBudgetProbes
                     sink.Write(own[w % own.Length]);
                 started[k] = watch.Elapsed;
                 long n = 0;
-                // Each encoder is fed for the limit after its own warm-up, and all of them stop by twice the limit
-                // from the start however slowly they started (a loaded host).
-                while (n < MaxEncoderTestFrames && watch.Elapsed - started[k] < limit && watch.Elapsed < limit + limit && !stop.IsCancellationRequested)
+                // Each encoder is fed for the limit after its own warm-up, and all of them stop by the limit plus
+                // EncoderStartAllowance from the start however slowly they started (a loaded host), after one counted frame.
+                while (n < MaxEncoderTestFrames && !stop.IsCancellationRequested &&
+                       (n == 0 || (watch.Elapsed - started[k] < limit && watch.Elapsed < limit + EncoderStartAllowance)))
                     sink.Write(own[(int)(n++ % own.Length)]);
                 counts[k] = n;
                 sink.Complete();
