@@ -17,7 +17,8 @@
     FormatsToProcess     = @('module/PsCamSync.format.ps1xml')
     TypesToProcess       = @('module/PsCamSync.types.ps1xml')
 
-    CmdletsToExport      = @('Get-SyncCamera', 'Start-SyncCapture', 'Get-SyncCapture', 'Wait-SyncCapture', 'Stop-SyncCapture', 'Measure-SyncTake', 'Export-SyncTakeReport', 'Test-PtpSync', 'Get-CameraTimestampDelta')
+    CmdletsToExport      = @('Get-SyncCamera', 'Start-SyncCapture', 'Get-SyncCapture', 'Wait-SyncCapture', 'Stop-SyncCapture', 'Measure-SyncTake', 'Export-SyncTakeReport', 'Test-PtpSync', 'Get-CameraTimestampDelta',
+                             'Test-CaptureBudget')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

@@ -216,6 +216,7 @@ public sealed class StartSyncCaptureCommand : PsCamSyncCmdlet
             "Take '{0}' recording to {1} in recorder process {2}, ready {3:0} ms after the launch; trigger thread: {4}.",
             take.Name, take.TakePath, take.Entry.Recorder?.ProcessId, (start.StartedNs - start.LaunchedNs) / 1e6, Granted(start.Granted)));
         WriteTriggerMode(take.TakePath);
+        WarnIfOverBudget(take.TakePath, start.Schedule);
         if (Wait)
         {
             RunInForeground(take, start.Schedule);
@@ -225,6 +226,41 @@ public sealed class StartSyncCaptureCommand : PsCamSyncCmdlet
         job.Register(JobManager);
         job.Begin();
         WriteObject(job);
+    }
+
+    /// <summary>
+    /// Warns when this take would not fit the host (<see cref="CaptureBudget"/>): free space and links are read now, the
+    /// disk and encoder throughputs come from the cache of an earlier Test-CaptureBudget (nothing slow is measured here).
+    /// Runs once the take has started, because the cameras' frame sizes are known from take.json then; the rings were
+    /// already checked against RAM by the take itself. The capture threads are not touched.
+    /// </summary>
+    private void WarnIfOverBudget(string takePath, FrameSchedule schedule)
+    {
+        if (schedule.FrameCount is null && schedule.StopNs is null)
+            return;
+        try
+        {
+            var manifest = TakeFolder.ReadManifest(takePath);
+            var cameras = manifest.Cameras.Select(c => new CaptureBudgetCamera(c.Id, c.Backend, c.Address, c.Width, c.Height,
+                PixelFormats.Parse(c.PixelFormat))).ToList();
+            var plan = new CaptureBudgetPlan(cameras, schedule.FrameRateHz, TimeSpan.FromTicks(schedule.EndIndex * schedule.PeriodNs / TimeSpan.NanosecondsPerTick),
+                Encoder, takePath, BufferMemory);
+            var measured = CaptureBudgetProbes.ReadCheap(plan, CaptureBudgetCache.ForUser(), includeMemory: false);
+            if (measured.DiskWriteBytesPerSecond is null || (Encoder != VideoEncoder.Y4M && measured.EncoderBytesPerSecond is null))
+                WriteVerbose($"Capture budget: throughput was not measured for this disk and encoder (disk: {measured.DiskNote}; encoder: {measured.EncoderNote}); run Test-CaptureBudget with this plan once to have Start-SyncCapture check it.");
+            var result = CaptureBudget.Evaluate(plan, measured, Environment.MachineName);
+            foreach (var row in result.Rows)
+                WriteVerbose("Capture budget: " + TestCaptureBudgetCommand.Describe(row));
+            if (result.Verdict == CaptureBudgetVerdict.DoesNotFit)
+                WriteWarning($"This take does not fit {result.Host}: frames will be dropped. Bottleneck: {result.Bottleneck} ({result.Rows.First(r => r.Resource == result.Bottleneck && r.Verdict == result.Verdict).Note}). Fix: {result.Fix}");
+            else
+                WriteVerbose($"Capture budget: {result.Verdict}, bottleneck {result.Bottleneck}.");
+        }
+        catch (PsCamSyncException e)
+        {
+            // The check is advice; the take records regardless. Say why it could not be made.
+            WriteVerbose($"Capture budget: not checked: {e.Message}");
+        }
     }
 
     /// <summary>Says which trigger mode the take uses and why (a camera that lacks actions makes the take fall back).</summary>
@@ -322,6 +358,7 @@ public sealed class StartSyncCaptureCommand : PsCamSyncCmdlet
             }
 
             IRunningTake take = session;
+            WarnIfOverBudget(take.TakePath, options.Schedule);
             try
             {
                 server = RecorderServer.Listen(directory, entry, RecorderProcess.RuntimeSettings());

@@ -123,6 +123,8 @@ public class CmdletConventionTests
         { "Test-PtpSync", "Default", "$Samples.Ptp" },
         { "Test-PtpSync", "Quiet", "$Samples.PtpQuiet" },
         { "Get-CameraTimestampDelta", AllSets, "$Samples.Delta" },
+        { "Test-CaptureBudget", "Cameras", "$Samples.Budget" },
+        { "Test-CaptureBudget", "Size", "$Samples.BudgetQuiet" },
     };
 
     [Theory]
@@ -289,6 +291,8 @@ public class CmdletConventionTests
         { "Get-CameraTimestampDelta", "Get-CameraTimestampDelta -Backend Simulated -CameraId sim-", "sim-0|sim-1|sim-2" },
         { "Test-PtpSync", "Test-PtpSync -SocketPath $TestTemp/ptp4l", "$TestTemp/ptp4l-test" },
         { "Get-CameraTimestampDelta", "Get-CameraTimestampDelta -SocketPath $TestTemp/ptp4l", "$TestTemp/ptp4l-test" },
+        { "Test-CaptureBudget", "Test-CaptureBudget -Backend Sim", "Simulated" },
+        { "Test-CaptureBudget", "Test-CaptureBudget -Backend Simulated -CameraId sim-", "sim-0|sim-1|sim-2" },
     };
 
     [Theory]

@@ -28,6 +28,8 @@ public class FormatAndTypesTests
         ["PsCamSync.Core.Ptp.PtpSyncResult"] = "$Samples.Ptp",
         ["PsCamSync.Core.Ptp.CameraPtpStatus"] = "$Samples.Ptp.Cameras",
         ["PsCamSync.Core.Timing.TimestampDeltaResult"] = "$Samples.Delta",
+        ["PsCamSync.Core.Capture.CaptureBudgetResult"] = "$Samples.Budget",
+        ["PsCamSync.Core.Capture.CaptureBudgetRow"] = "$Samples.Budget.Rows",
     };
 
     private const string Deserialized = "Deserialized.";
@@ -275,6 +277,7 @@ public class FormatAndTypesTests
         { "PsCamSync.Core.Ptp.PtpSyncResult", "$Samples.Ptp", ".Cameras[1].GrandmasterIdentity" },
         { "PsCamSync.Core.Timing.TimestampDeltaResult", "$Samples.Delta[1]", ".Model.DriftPpm" },
         { "PsCamSync.Core.Timing.TimestampDeltaResult", "$Samples.Delta[1]", ".SampleList[2].DeltaNs" },
+        { "PsCamSync.Core.Capture.CaptureBudgetResult", "$Samples.Budget", ".Rows[1].HeadroomPercent" },
     };
 
     [Theory]

@@ -33,6 +33,8 @@ Import-Module $PesterPath -Force
 $env:PSCAMSYNC_PESTER = (Resolve-Path $PesterPath).Path
 # The takes these tests start (and every pwsh they start) register in a host folder of their own, not the machine's.
 $env:PSCAMSYNC_RUNTIME_DIR = Join-Path ([IO.Path]::GetTempPath()) "pscamsync-pester-$PID"
+# What Test-CaptureBudget measures (and Start-SyncCapture reads) is cached in a folder of this run, not the user's ~/.cache.
+$env:XDG_CACHE_HOME = Join-Path ([IO.Path]::GetTempPath()) "pscamsync-pester-cache-$PID"
 # Plain text from every pwsh these tests start: their output ends up in messages and the NUnit XML.
 $env:NO_COLOR = '1'
 $configuration = New-PesterConfiguration
@@ -45,6 +47,7 @@ $configuration.TestResult.OutputPath = [IO.Path]::GetFullPath($ResultPath)
 New-Item -ItemType Directory -Force -Path (Split-Path $configuration.TestResult.OutputPath.Value) | Out-Null
 
 $result = Invoke-Pester -Configuration $configuration
+Remove-Item -LiteralPath $env:XDG_CACHE_HOME -Recurse -Force -ErrorAction SilentlyContinue
 "Pester: $($result.PassedCount) passed, $($result.FailedCount) failed, $($result.SkippedCount) skipped, " +
     "$($result.NotRunCount) not run; containers failed: $($result.FailedContainersCount)"
 foreach ($t in $result.Failed) { "FAILED: $($t.ExpandedPath): $($t.ErrorRecord | Select-Object -First 1)" }

@@ -105,7 +105,8 @@ Describe 'The three-host rig' -Tag Rig -Skip:$SkipRig {
             $fresh = New-PSSession -HostName $HostNames
             try {
                 $m = Invoke-Command $fresh { (Import-Module PsCamSync -PassThru).ExportedCmdlets.Count }
-                $m | Should -Be @(8, 8, 8)
+                $n = @((Import-PowerShellDataFile (Join-Path $Repo 'PsCamSync.psd1')).CmdletsToExport).Count
+                $m | Should -Be @($n, $n, $n)
             }
             finally { $fresh | Remove-PSSession }
         }
@@ -482,6 +483,22 @@ Start-Sleep 600
             $d[0].Verdict -eq 'Pass' | Should -BeTrue
             $d[0].Model.DriftPpm | Should -BeOfType [double]
             ($d | Format-Table | Out-String -Width 250) | Should -Match 'PSComputerName\s+Host\s+CameraId'
+        }
+
+        It 'CaptureBudgetResult: one per host, Verdict, Bottleneck and the rows compare by name; -Quiet gives one bool per host' {
+            # Test-CaptureBudget caches what it measured: in each host's own /srv, not in root's ~/.cache.
+            $r = @(Invoke-Command $Rig {
+                $env:XDG_CACHE_HOME = '/srv/takes/.cache'
+                Get-SyncCamera -Simulated 2 | Test-CaptureBudget -FrameRate 30 -Duration 2 -Path /srv/takes
+            } | Sort-Object PSComputerName)
+            $r.Host | Should -Be @('pi-a', 'pi-b', 'pi-c')
+            $r[0].pstypenames[0] | Should -Be 'Deserialized.PsCamSync.Core.Capture.CaptureBudgetResult'
+            $r | ForEach-Object { $_.Verdict -eq 'Fits' -or $_.Verdict -eq 'Tight' } | Should -Be @($true, $true, $true)
+            $r[1].Rows[0].Resource -eq 'Disk' | Should -BeTrue
+            $r[1].Rows[0].Available | Should -BeGreaterThan 0
+            ($r | Format-Table | Out-String -Width 250) | Should -Match 'Host: pi-b'
+            Invoke-Command $Rig { $env:XDG_CACHE_HOME = '/srv/takes/.cache'; Test-CaptureBudget -Width 640 -Height 480 -FrameRate 30 -Duration 2 -Path /srv/takes -Quiet } |
+                Should -Be @($true, $true, $true)
         }
 
         It 'a TimeSpan passed with $using: binds' {

@@ -21,8 +21,11 @@ public sealed class CaptureOptions
     /// <summary>RAM for all frame rings together, bytes; null = use <see cref="BufferSeconds"/>.</summary>
     public long? BufferMemoryBytes { get; init; }
 
-    /// <summary>Ring depth in seconds of frames per camera when <see cref="BufferMemoryBytes"/> is null (default 2 s).</summary>
-    public double BufferSeconds { get; init; } = 2.0;
+    /// <summary>The default <see cref="BufferSeconds"/>: 2 s of frames per camera.</summary>
+    public const double DefaultBufferSeconds = 2.0;
+
+    /// <summary>Ring depth in seconds of frames per camera when <see cref="BufferMemoryBytes"/> is null (default <see cref="DefaultBufferSeconds"/>).</summary>
+    public double BufferSeconds { get; init; } = DefaultBufferSeconds;
 
     /// <summary>Exposure to set, µs; null keeps each camera's current exposure.</summary>
     public double? ExposureUs { get; init; }

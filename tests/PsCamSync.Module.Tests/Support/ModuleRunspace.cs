@@ -182,6 +182,9 @@ public sealed class ModuleRunspace : IDisposable
                 $result = $cameras | Select-Object -First 2 |
                     Start-SyncCapture -FrameRate 50 -FrameCount 10 -Lead 1 -Path (Join-Path $TestTemp 'sample-wait') -Name sample-wait -Wait
                 $null = $job | Wait-Job -Timeout 60
+                # Test-CaptureBudget caches what it measures: here in the test folder, not in the user's ~/.cache.
+                $env:XDG_CACHE_HOME = Join-Path $TestTemp 'cache'
+                $budget = $cameras | Select-Object -First 2 | Test-CaptureBudget -FrameRate 30 -Duration 2 -Path $TestTemp
                 $global:Samples = @{
                     Cameras   = $cameras
                     Result    = $result
@@ -198,6 +201,8 @@ public sealed class ModuleRunspace : IDisposable
                     # No ptp4l here: the host part is an Error verdict (and an error record, silenced), the cameras are read.
                     Ptp       = Test-PtpSync -CameraId sim-0, sim-1 -Backend Simulated -SocketPath $noPtp4l -Timeout 0 -ErrorAction SilentlyContinue
                     PtpQuiet  = Test-PtpSync -SocketPath $noPtp4l -Timeout 0 -Quiet
+                    Budget    = $budget
+                    BudgetQuiet = Test-CaptureBudget -Width 64 -Height 48 -FrameRate 10 -Duration 1 -Path $TestTemp -Quiet
                     Delta     = Get-CameraTimestampDelta -CameraId sim-0, sim-1 -Backend Simulated -Samples 3 -Interval 0.01 -SocketPath $noPtp4l -WarningAction SilentlyContinue
                 }
                 """);
