@@ -17,12 +17,16 @@ namespace PsCamSync.Bench;
 /// <para><b>Reference.</b> The same frames, written to a raw file first (it stays in the page cache), then
 /// <c>ffmpeg</c> with the argument list the product builds (<c>VideoSinks.FfmpegArguments</c>) with its input
 /// <c>-i -</c> replaced by <c>-i file:FRAMES.raw</c>, timed from start to exit. Rounds alternate which goes first; the
-/// ratio printed is the median of the rounds' ratios (reference seconds over ours).</para>
+/// ratio printed is the median of the rounds' ratios (reference seconds over ours). Beside it, the same for CPU seconds
+/// (getrusage of this process and its waited-for children: ffmpeg's work plus ours), which the host's other load
+/// changes less than wall time; it is what showed the 64 KiB pipe's cost (0.81 for libx264 on the pattern, 0.97-1.06
+/// with the 1 MiB pipe).</para>
 /// <para>Frame contents, each a row: <c>pattern</c>, the simulated camera's frames (constant rows: cheap to encode, so
 /// the pipe's cost shows most), and <c>texture</c>, a gradient with pseudo-random noise, closer to a sensor's image.
 /// Eight distinct frames are cycled.</para>
 /// <para>Arguments: <c>--frames N</c> (default 240), <c>--rounds R</c> (default 4), <c>--path DIR</c> (default the temp
-/// folder). Exit codes: 0 measured (verdicts printed, not enforced), 1 a run failed, 2 bad argument.</para>
+/// folder), <c>--encoders Libx264,Ffv1,HevcNvenc</c>, <c>--contents pattern,texture</c>. HevcNvenc runs only when the
+/// product's sink can encode one frame with it; otherwise it is skipped with ffmpeg's reason. Exit codes: 0 measured (verdicts printed, not enforced), 1 a run failed, 2 bad argument.</para>
 /// </remarks>
 internal static class FfmpegPathBenchmark
 {

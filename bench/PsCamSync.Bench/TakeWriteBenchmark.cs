@@ -21,7 +21,9 @@ namespace PsCamSync.Bench;
 /// the bytes are the sizes of the files written. Why the sinks and not a whole take: a take's bytes are fixed by its
 /// schedule, not by how fast the disk is, and its simulated cameras spend CPU on producing frames; fed from threads the
 /// writer alone is timed, on exactly the bytes dd writes. A real take at a saturating rate is printed after the verdict
-/// as a cross-check (<c>--no-take</c> skips it).</para>
+/// as a cross-check (<c>--no-take</c> skips it): offered about 1.3 times dd's rate, its bytes over the time from T0 to
+/// the end of completion. On the 2-core test host it is limited by the CPU (simulated cameras, writers and the
+/// trigger thread share two cores), not by the writer.</para>
 /// <para><b>Reference.</b> <c>dd if=/dev/zero of=DIR/dd.bin bs=4M count=… conv=fdatasync</c> writing as many bytes as
 /// the frames (the verdict's reference), and, printed beside it, N dd processes at once, one per camera, each writing
 /// its share into its own file: the same number of writers and fsyncs as ours (on a virtual disk N streams can be
