@@ -19,8 +19,8 @@ namespace PsCamSync.Bench;
 /// <c>-i -</c> replaced by <c>-i file:FRAMES.raw</c>, timed from start to exit. Rounds alternate which goes first; the
 /// ratio printed is the median of the rounds' ratios (reference seconds over ours). Beside it, the same for CPU seconds
 /// (getrusage of this process and its waited-for children: ffmpeg's work plus ours), which the host's other load
-/// changes less than wall time; it is what showed the 64 KiB pipe's cost (0.81 for libx264 on the pattern, 0.97-1.06
-/// with the 1 MiB pipe).</para>
+/// changes less than wall time; it is what showed the 64 KiB pipe's cost (0.89-0.94 with it, 0.94-0.99 with the
+/// 1 MiB pipe, in runs minutes apart).</para>
 /// <para>Frame contents, each a row: <c>pattern</c>, the simulated camera's frames (constant rows: cheap to encode, so
 /// the pipe's cost shows most), and <c>texture</c>, a gradient with pseudo-random noise, closer to a sensor's image.
 /// Eight distinct frames are cycled.</para>
