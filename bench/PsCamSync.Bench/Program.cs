@@ -17,6 +17,9 @@ var benchmarks = new (string Name, string Summary, bool InAll, Func<string[], in
     ("gvcp", "ACTION_CMD Send cost and allocation vs a bare sendto; ACTION_ACK round trip vs a UDP ping-pong (loopback)", true, GvcpSendBenchmark.Run),
     ("modes", "the four trigger modes on simulated cameras over loopback UDP: mapped skew vs camera count, residual PTP offsets and host wake-up error; bytes per frame (about 90 s; by name only)", false, TriggerModesBenchmark.Run),
     ("trigger-skew", "trigger skew of a Software take on 3 Aravis emulators vs cyclictest in the same run (root; about a minute; by name only)", false, TriggerSkewBenchmark.Run),
+    ("take-write", "raw take writing (Y4M sinks + frames tables, N cameras at 1920x1200) vs dd conv=fdatasync on the same path (about a minute; by name only)", false, TakeWriteBenchmark.Run),
+    ("ffmpeg-path", "FfmpegSink fed frames vs the same ffmpeg command reading them from a file, per encoder (about a minute; by name only)", false, FfmpegPathBenchmark.Run),
+    ("max-rig", "largest cameras x frame rate recorded with 0 Dropped per encoder, real simulated takes at 1920x1200 (about 13 minutes; by name only)", false, MaxRigBenchmark.Run),
     ("runtime", "runtime settings (tiering, GC mode, ReadyToRun) vs the C# runner's trigger wake-up and lost slots (minutes; by name only)", false, RuntimeSettingsBenchmark.Run),
 };
 

@@ -8,7 +8,9 @@ namespace PsCamSync.Core.Takes;
 /// A sink that pipes raw frames into an <c>ffmpeg</c> child process through its stdin (started with an argument
 /// list, never a shell). ffmpeg's stderr goes to <c>&lt;stem&gt;.ffmpeg.log</c> in the take folder. <see cref="Write"/>
 /// is one write to the pipe and allocates nothing; when ffmpeg has died it throws with the exit code, the log file and
-/// the log's last lines.
+/// the log's last lines. The pipe is widened from Linux's 64 KiB to 1 MiB (<see cref="PipeCapacity"/>): a 1920x1200 frame
+/// then crosses in a few reads instead of about 36 writer/reader wake-ups, which cost the 64 KiB pipe 6-12 % more CPU
+/// than ffmpeg reading the same frames from a file, and 1-6 % with 1 MiB (bench: <c>ffmpeg-path</c>).
 /// </summary>
 internal sealed class FfmpegSink : IVideoSink
 {
@@ -16,6 +18,13 @@ internal sealed class FfmpegSink : IVideoSink
     public static readonly TimeSpan DefaultCompleteTimeout = TimeSpan.FromSeconds(60);
 
     private const int LogTailLines = 6;
+
+    /// <summary>Capacity asked for the pipe into ffmpeg, bytes (1 MiB, Linux's default limit for unprivileged processes).</summary>
+    internal const int PipeCapacity = 1 << 20;
+
+    /// <summary>The pipe's capacity after asking for <see cref="PipeCapacity"/>, bytes; a negated errno when it could not
+    /// be set (the pipe then keeps the kernel's default, 64 KiB), 0 when stdin is not a pipe.</summary>
+    internal int PipeBytes { get; }
 
     /// <summary>Free bytes below which an ffmpeg that died is taken to have filled its disk (its muxer writes in 32 KiB blocks).</summary>
     private const long NearlyFullBytes = 64 * 1024;
@@ -46,6 +55,7 @@ internal sealed class FfmpegSink : IVideoSink
         _frameBytes = frameBytes;
         _completeTimeout = completeTimeout;
         _stdin = process.StandardInput.BaseStream;
+        PipeBytes = _stdin is System.IO.Pipes.PipeStream pipe ? FileSystemNative.SetPipeSize(pipe.SafePipeHandle, PipeCapacity) : 0;
         _logCopy = process.StandardError.BaseStream.CopyToAsync(log);
         _stdoutDrain = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
     }

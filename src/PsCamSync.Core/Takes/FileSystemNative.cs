@@ -4,7 +4,7 @@ namespace PsCamSync.Core.Takes;
 
 /// <summary>
 /// The few libc calls the take folder needs: <c>mkdir(2)</c>, which fails instead of reusing an existing folder, and
-/// <c>fsync(2)</c> on a folder so a rename inside it is durable. Linux (x86_64 and aarch64) errno values.
+/// <c>fsync(2)</c> on a folder so a rename inside it is durable, and <c>fcntl(F_SETPIPE_SZ)</c> for the pipe into ffmpeg. Linux (x86_64 and aarch64) errno values.
 /// </summary>
 internal static partial class FileSystemNative
 {
@@ -27,6 +27,12 @@ internal static partial class FileSystemNative
     [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
     private static partial int FsyncNative(int fd);
 
+    private const int F_SETPIPE_SZ = 1031;
+    private const int F_GETPIPE_SZ = 1032;
+
+    [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
+    private static partial int FcntlNative(SafeHandle fd, int command, int argument);
+
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     private static partial int CloseNative(int fd);
 
@@ -42,6 +48,19 @@ internal static partial class FileSystemNative
         int rc = FsyncNative(fd) == 0 ? 0 : Marshal.GetLastPInvokeError();
         CloseNative(fd);
         return rc;
+    }
+
+    /// <summary>
+    /// Sets a pipe's capacity with <c>fcntl(F_SETPIPE_SZ)</c> (Linux; the kernel rounds up to a power-of-two number of
+    /// pages, and unprivileged processes are limited by <c>/proc/sys/fs/pipe-max-size</c>, 1 MiB by default). Returns
+    /// the capacity in bytes the pipe has afterwards, or the negated errno when it could not be set.
+    /// </summary>
+    public static int SetPipeSize(SafeHandle pipe, int bytes)
+    {
+        if (FcntlNative(pipe, F_SETPIPE_SZ, bytes) < 0)
+            return -Marshal.GetLastPInvokeError();
+        int size = FcntlNative(pipe, F_GETPIPE_SZ, 0);
+        return size < 0 ? -Marshal.GetLastPInvokeError() : size;
     }
 
     /// <summary>The C library's text for an errno value.</summary>

@@ -355,6 +355,17 @@ public class VideoSinkTests
     }
 
     [RequiresFact("ffmpeg")]
+    public void PipeIntoFfmpeg_Holds1MiB_SoAFrameCrossesInFewWakeUps()
+    {
+        using var dir = new TempDirectory();
+        var format = new VideoFormat(64, 48, PixelFormat.Mono8, 30);
+        using var sink = VideoSinks.Create(VideoEncoder.Ffv1, dir.Path, "cam.mkv", format);
+        Assert.Equal(FfmpegSink.PipeCapacity, ((FfmpegSink)sink).PipeBytes);
+        sink.Write(new byte[64 * 48]);
+        sink.Complete();
+    }
+
+    [RequiresFact("ffmpeg")]
     public void Complete_IsBounded_AndKillsAnFfmpegThatDoesNotFinishInTime()
     {
         using var dir = new TempDirectory();
