@@ -17,7 +17,7 @@
     FormatsToProcess     = @('module/PsCamSync.format.ps1xml')
     TypesToProcess       = @('module/PsCamSync.types.ps1xml')
 
-    CmdletsToExport      = @('Get-SyncCamera', 'Start-SyncCapture', 'Get-SyncCapture', 'Wait-SyncCapture', 'Stop-SyncCapture', 'Measure-SyncTake', 'Test-PtpSync', 'Get-CameraTimestampDelta')
+    CmdletsToExport      = @('Get-SyncCamera', 'Start-SyncCapture', 'Get-SyncCapture', 'Wait-SyncCapture', 'Stop-SyncCapture', 'Measure-SyncTake', 'Test-PtpSync', 'Get-CameraTimestampDelta', 'Measure-SyncJitter')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()
