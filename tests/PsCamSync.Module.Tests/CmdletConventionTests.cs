@@ -122,6 +122,7 @@ public class CmdletConventionTests
         { "Test-PtpSync", "Default", "$Samples.Ptp" },
         { "Test-PtpSync", "Quiet", "$Samples.PtpQuiet" },
         { "Get-CameraTimestampDelta", AllSets, "$Samples.Delta" },
+        { "Measure-SyncJitter", AllSets, "$Samples.Jitter" },
     };
 
     [Theory]

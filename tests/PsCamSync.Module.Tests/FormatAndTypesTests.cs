@@ -28,6 +28,7 @@ public class FormatAndTypesTests
         ["PsCamSync.Core.Ptp.PtpSyncResult"] = "$Samples.Ptp",
         ["PsCamSync.Core.Ptp.CameraPtpStatus"] = "$Samples.Ptp.Cameras",
         ["PsCamSync.Core.Timing.TimestampDeltaResult"] = "$Samples.Delta",
+        ["PsCamSync.Core.Capture.JitterSweepPoint"] = "$Samples.Jitter",
     };
 
     private const string Deserialized = "Deserialized.";
