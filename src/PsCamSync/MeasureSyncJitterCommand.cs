@@ -37,6 +37,7 @@ public sealed class MeasureSyncJitterCommand : PsCamSyncCmdlet
     /// <summary>The frame rates, Hz: a list, or with -Step the range from the lowest to the highest (10..120 -Step 10).</summary>
     [Parameter(Mandatory = true)]
     [ValidateNotNullOrEmpty]
+    [FrameRateRangeTransformation]
     public double[] FrameRate { get; set; } = Array.Empty<double>();
 
     /// <summary>Step between rates, Hz: the sweep runs from the lowest -FrameRate to the highest in these steps.</summary>

@@ -74,6 +74,16 @@ Describe 'Measure-SyncJitter' -Tag CI {
 }
 
 Describe 'Measure-SyncJitter input' -Tag CI {
+    It 'takes -FrameRate 50..60 -Step 10 as written (argument mode passes 50..60 as text)' {
+        $points = @(Measure-SyncJitter -CameraId sim-0 -Backend Simulated -FrameRate 50..60 -Step 10 -Duration 0.3 -Path (Join-Path $Temp 'range') -WarningAction SilentlyContinue)
+        $points.FrameRateHz | Should -Be @(50, 60)
+    }
+
+    It 'rejects a range of fractions written as text, naming -FrameRate' {
+        { Measure-SyncJitter -CameraId sim-0 -Backend Simulated -FrameRate 1.5..3 -Step 1 -Path (Join-Path $Temp 'fractions') } |
+            Should -Throw -ExpectedMessage "*'FrameRate'*not a range of whole numbers*"
+    }
+
     It 'rejects -Step without a range, naming -Step' {
         { Measure-SyncJitter -CameraId sim-0 -Backend Simulated -FrameRate 60 -Step 10 -Path (Join-Path $Temp 'step') } |
             Should -Throw -ErrorId 'SyncJitterArgumentInvalid,PsCamSync.Commands.MeasureSyncJitterCommand' -ExpectedMessage '-Step: *range*'
