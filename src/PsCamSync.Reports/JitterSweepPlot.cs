@@ -55,7 +55,7 @@ public static class JitterSweepPlot
         plot.Title(title);
         plot.XLabel("frame rate (Hz)");
         plot.YLabel("µs");
-        plot.Axes.SetLimitsY(0, Math.Max(10, sorted.Max(p => Math.Max(p.IntervalMaxDeviationUs ?? 0, p.ExposureDelayP99Us ?? 0)) * 1.08));
+        plot.Axes.SetLimitsY(0, Math.Max(10, sorted.Max(p => new[] { p.IntervalMaxDeviationUs, p.ExposureDelayP99Us, p.WakeErrorP99Us }.Max(v => v ?? 0)) * 1.08));
         plot.ShowLegend(Alignment.UpperLeft);
         return plot;
     }
