@@ -51,11 +51,18 @@ public sealed class GetSyncCameraCommand : PsCamSyncCmdlet
         {
             int? simulated = MyInvocation.BoundParameters.ContainsKey(nameof(Simulated)) ? Simulated : null;
             choices = CameraSelection.ForDiscovery(Backend, simulated);
-            SetSimulatedModel(choices.Any(c => CameraSelection.IsSimulated(c.Name)));
         }
         catch (InvalidCaptureArgumentException e)
         {
             ThrowCoreError(e, "CameraBackendUnknown");
+        }
+        try
+        {
+            SetSimulatedModel(choices.Any(c => CameraSelection.IsSimulated(c.Name)));
+        }
+        catch (InvalidCaptureArgumentException e)
+        {
+            ThrowCoreError(e, "SimulatedModelInvalid");
         }
 
         foreach (var choice in choices)

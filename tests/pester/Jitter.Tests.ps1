@@ -106,8 +106,10 @@ Describe 'Measure-SyncJitter input' -Tag CI {
     }
 
     It 'rejects a simulated model without simulated cameras, and a negative transfer, naming the parameter' {
-        { Get-SyncCamera -Backend Aravis -TransferUs 4000 -ErrorAction SilentlyContinue } | Should -Throw -ExpectedMessage '-TransferUs: *-Simulated*'
-        { Get-SyncCamera -Simulated 1 -TransferUs -5 } | Should -Throw -ExpectedMessage '-TransferUs: *0-1000000*'
+        { Get-SyncCamera -Backend Aravis -TransferUs 4000 -ErrorAction SilentlyContinue } |
+            Should -Throw -ErrorId 'SimulatedModelInvalid,PsCamSync.Commands.GetSyncCameraCommand' -ExpectedMessage '-TransferUs: *-Simulated*'
+        { Get-SyncCamera -Simulated 1 -TransferUs -5 } |
+            Should -Throw -ErrorId 'SimulatedModelInvalid,PsCamSync.Commands.GetSyncCameraCommand' -ExpectedMessage '-TransferUs: *0-1000000*'
     }
 
     It 'stops the sweep and the take in progress when the pipeline is stopped (Ctrl+C)' {
