@@ -18,7 +18,7 @@
     TypesToProcess       = @('module/PsCamSync.types.ps1xml')
 
     CmdletsToExport      = @('Get-SyncCamera', 'Start-SyncCapture', 'Get-SyncCapture', 'Wait-SyncCapture', 'Stop-SyncCapture', 'Measure-SyncTake', 'Export-SyncTakeReport', 'Test-PtpSync', 'Get-CameraTimestampDelta',
-                             'Test-CaptureBudget')
+                             'Test-CaptureBudget', 'Measure-SyncJitter')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

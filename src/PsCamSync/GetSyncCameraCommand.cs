@@ -3,6 +3,7 @@ using PsCamSync.Commands.Completion;
 using PsCamSync.Core;
 using PsCamSync.Core.Cameras;
 using PsCamSync.Core.Capture;
+using PsCamSync.Core.Cameras.Simulated;
 
 namespace PsCamSync.Commands;
 
@@ -27,6 +28,21 @@ public sealed class GetSyncCameraCommand : PsCamSyncCmdlet
     [ValidateRange(0, CameraSelection.MaxSimulatedCount)]
     public int Simulated { get; set; }
 
+    /// <summary>Readout time of the simulated cameras, µs (default 2000). Applies to the simulated cameras this process
+    /// opens (Measure-SyncJitter, Start-SyncCapture -InProcess) until the next Get-SyncCamera that lists simulated cameras.</summary>
+    [Parameter]
+    public double? ReadoutUs { get; set; }
+
+    /// <summary>Host transfer time of each simulated frame after its readout, µs (default 0: none); a software trigger
+    /// during a transfer waits for its end, as on a USB3 camera on a Raspberry Pi 4. Applies as -ReadoutUs does.</summary>
+    [Parameter]
+    public double? TransferUs { get; set; }
+
+    /// <summary>TriggerOverlap of the simulated cameras: Off (default) or ReadOut. Applies as -ReadoutUs does.</summary>
+    [Parameter]
+    [ValidateSet("Off", "ReadOut", IgnoreCase = true)]
+    public string? TriggerOverlap { get; set; }
+
     /// <summary>Discovers and writes the cameras, backend by backend.</summary>
     protected override void EndProcessing()
     {
@@ -39,6 +55,14 @@ public sealed class GetSyncCameraCommand : PsCamSyncCmdlet
         catch (InvalidCaptureArgumentException e)
         {
             ThrowCoreError(e, "CameraBackendUnknown");
+        }
+        try
+        {
+            SetSimulatedModel(choices.Any(c => CameraSelection.IsSimulated(c.Name)));
+        }
+        catch (InvalidCaptureArgumentException e)
+        {
+            ThrowCoreError(e, "SimulatedModelInvalid");
         }
 
         foreach (var choice in choices)
@@ -65,5 +89,24 @@ public sealed class GetSyncCameraCommand : PsCamSyncCmdlet
                 WriteCoreError(e, "CameraDiscoveryFailed", backend.Name);
             }
         }
+    }
+
+    /// <summary>Sets the simulated model of this process from -ReadoutUs, -TransferUs and -TriggerOverlap when simulated
+    /// cameras are listed (values not given return to the defaults).</summary>
+    /// <exception cref="InvalidCaptureArgumentException">A model parameter without simulated cameras, or out of range.</exception>
+    private void SetSimulatedModel(bool listsSimulated)
+    {
+        bool given = ReadoutUs is not null || TransferUs is not null || TriggerOverlap is not null;
+        if (!listsSimulated)
+        {
+            if (given)
+                throw new InvalidCaptureArgumentException(ReadoutUs is not null ? "ReadoutUs" : TransferUs is not null ? "TransferUs" : "TriggerOverlap",
+                    "this parameter sets the model of simulated cameras; list them too, with -Simulated N or -Backend Simulated.");
+            return;
+        }
+        var model = given ? new SimulatedModel(ReadoutUs, TransferUs, TriggerOverlap is null ? null : string.Equals(TriggerOverlap, "ReadOut", StringComparison.OrdinalIgnoreCase)) : null;
+        SimulatedModel.Set(model);
+        if (model is not null)
+            WriteVerbose($"Simulated cameras opened by this process from now on: {model}.");
     }
 }

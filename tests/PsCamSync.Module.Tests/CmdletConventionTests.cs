@@ -16,10 +16,10 @@ public class CmdletConventionTests
     public static TheoryData<string> CmdletNames() => ModuleRunspace.CmdletNames();
 
     /// <summary>Cmdlets with a read-only verb that change state on purpose, each with ShouldProcess.</summary>
-    private static readonly HashSet<string> ReadersThatEnable = new(StringComparer.Ordinal) { "Test-PtpSync" };
+    private static readonly HashSet<string> ReadersThatEnable = new(StringComparer.Ordinal) { "Test-PtpSync", "Measure-SyncJitter" };
 
     /// <summary>The cmdlets whose -WhatIf a behaviour test below runs.</summary>
-    private static readonly HashSet<string> WhatIfTested = new(StringComparer.Ordinal) { "Start-SyncCapture", "Stop-SyncCapture", "Test-PtpSync", "Export-SyncTakeReport" };
+    private static readonly HashSet<string> WhatIfTested = new(StringComparer.Ordinal) { "Start-SyncCapture", "Stop-SyncCapture", "Test-PtpSync", "Export-SyncTakeReport", "Measure-SyncJitter" };
 
     // ---- Names and classes ----
 
@@ -125,6 +125,7 @@ public class CmdletConventionTests
         { "Get-CameraTimestampDelta", AllSets, "$Samples.Delta" },
         { "Test-CaptureBudget", "Cameras", "$Samples.Budget" },
         { "Test-CaptureBudget", "Size", "$Samples.BudgetQuiet" },
+        { "Measure-SyncJitter", AllSets, "$Samples.Jitter" },
     };
 
     [Theory]
@@ -161,7 +162,8 @@ public class CmdletConventionTests
         bool whatIf = c.Parameters.ContainsKey("WhatIf") && c.Parameters.ContainsKey("Confirm");
         if (ApprovedVerbs.ChangeState.Contains(c.Verb))
             Assert.True(whatIf, $"{name} changes state: it must take -WhatIf and -Confirm (SupportsShouldProcess).");
-        // Test-PtpSync reads, but issue 3 has it enable PTP on the cameras it checks, with ShouldProcess and -WhatIf.
+        // Test-PtpSync reads, but issue 3 has it enable PTP on the cameras it checks, with ShouldProcess and -WhatIf;
+        // Measure-SyncJitter measures by recording takes (issue 10), so it asks as Start-SyncCapture does.
         if (ApprovedVerbs.ReadOnly.Contains(c.Verb) && !ReadersThatEnable.Contains(name))
             Assert.False(whatIf, $"{name} only reads: it must not take -WhatIf/-Confirm.");
     }
@@ -185,6 +187,18 @@ public class CmdletConventionTests
         Assert.Empty(PS.Invoke("Get-Job -Name whatif-start -ErrorAction SilentlyContinue"));
         var stop = PS.Run("Stop-SyncCapture -Name whatif-start");
         Assert.Equal("SyncCaptureNotFound", Assert.Single(stop.Errors).FullyQualifiedErrorId.Split(',')[0]);
+    }
+
+    [Fact]
+    public void MeasureSyncJitter_WhatIf_SaysWhatItWouldRecord_AndRecordsNothing()
+    {
+        string path = Path.Combine(PS.TempPath, "whatif-jitter");
+        PS.SetVariable("path", path);
+        var run = PS.Run("Measure-SyncJitter -CameraId sim-0 -Backend Simulated -FrameRate 30, 60 -Duration 1 -Path $path -WhatIf");
+        Assert.Empty(run.Errors);
+        Assert.Empty(run.Output);
+        Assert.Contains($"What if: Performing the operation \"Record 2 take(s) of 1 s on 1 camera(s) (sim-0) at 30, 60 Hz\" on target \"{path}\".", run.HostText);
+        Assert.False(Directory.Exists(path), "-WhatIf created the sweep folder.");
     }
 
     [Fact]
@@ -285,6 +299,8 @@ public class CmdletConventionTests
         { "Start-SyncCapture", "Start-SyncCapture -Backend Sim", "Simulated" },
         { "Test-PtpSync", "Test-PtpSync -Backend Sim", "Simulated" },
         { "Get-CameraTimestampDelta", "Get-CameraTimestampDelta -Backend Sim", "Simulated" },
+        { "Measure-SyncJitter", "Measure-SyncJitter -Backend Sim", "Simulated" },
+        { "Measure-SyncJitter", "Measure-SyncJitter -Backend Simulated -CameraId sim-", "sim-0|sim-1|sim-2" },
         { "Start-SyncCapture", "Start-SyncCapture -Backend Simulated -CameraId sim-", "sim-0|sim-1|sim-2" },
         { "Start-SyncCapture", "Start-SyncCapture -ActionInterface l", "lo" },
         { "Test-PtpSync", "Test-PtpSync -Backend Simulated -CameraId sim-", "sim-0|sim-1|sim-2" },

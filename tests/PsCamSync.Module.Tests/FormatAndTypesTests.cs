@@ -30,6 +30,7 @@ public class FormatAndTypesTests
         ["PsCamSync.Core.Timing.TimestampDeltaResult"] = "$Samples.Delta",
         ["PsCamSync.Core.Capture.CaptureBudgetResult"] = "$Samples.Budget",
         ["PsCamSync.Core.Capture.CaptureBudgetRow"] = "$Samples.Budget.Rows",
+        ["PsCamSync.Core.Capture.JitterSweepPoint"] = "$Samples.Jitter",
     };
 
     private const string Deserialized = "Deserialized.";

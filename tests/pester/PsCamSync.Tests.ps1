@@ -20,12 +20,12 @@ AfterAll {
 }
 
 Describe 'The module' -Tag CI {
-    It 'exports exactly the ten cmdlets' {
+    It 'exports exactly its eleven cmdlets' {
         (Get-Command -Module PsCamSync).Name | Sort-Object |
-            Should -Be @('Export-SyncTakeReport', 'Get-CameraTimestampDelta', 'Get-SyncCamera', 'Get-SyncCapture', 'Measure-SyncTake', 'Start-SyncCapture', 'Stop-SyncCapture', 'Test-CaptureBudget', 'Test-PtpSync', 'Wait-SyncCapture')
+            Should -Be @('Export-SyncTakeReport', 'Get-CameraTimestampDelta', 'Get-SyncCamera', 'Get-SyncCapture', 'Measure-SyncJitter', 'Measure-SyncTake', 'Start-SyncCapture', 'Stop-SyncCapture', 'Test-CaptureBudget', 'Test-PtpSync', 'Wait-SyncCapture')
     }
 
-    It 'has written help for <_>' -ForEach @('Get-SyncCamera', 'Start-SyncCapture', 'Get-SyncCapture', 'Wait-SyncCapture', 'Stop-SyncCapture', 'Measure-SyncTake', 'Export-SyncTakeReport', 'Test-PtpSync', 'Get-CameraTimestampDelta', 'Test-CaptureBudget') {
+    It 'has written help for <_>' -ForEach @('Get-SyncCamera', 'Start-SyncCapture', 'Get-SyncCapture', 'Wait-SyncCapture', 'Stop-SyncCapture', 'Measure-SyncTake', 'Export-SyncTakeReport', 'Measure-SyncJitter', 'Test-PtpSync', 'Get-CameraTimestampDelta', 'Test-CaptureBudget') {
         $help = Get-Help $_ -Full
         $help.description | Should -Not -BeNullOrEmpty   # empty when PowerShell falls back to the syntax
         $help.examples.example | Should -Not -BeNullOrEmpty

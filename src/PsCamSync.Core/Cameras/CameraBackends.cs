@@ -12,13 +12,15 @@ public static class CameraBackends
     /// <summary>Backend names users can type, for tab completion and validation.</summary>
     public static readonly IReadOnlyList<string> Names = new[] { "Simulated", "Aravis" };
 
-    /// <summary>Builds one backend by name.</summary>
+    /// <summary>Builds one backend by name; the simulated one with the process's <see cref="SimulatedModel.Current"/>.</summary>
     /// <param name="name">A name from <see cref="Names"/> (case-insensitive).</param>
     /// <param name="simulatedCount">Cameras the simulated backend offers.</param>
     /// <exception cref="InvalidCaptureArgumentException">The name is unknown.</exception>
     public static ICameraBackend Create(string name, int simulatedCount = 1) => name.ToLowerInvariant() switch
     {
-        "simulated" => new SimulatedBackend(simulatedCount),
+        "simulated" => SimulatedModel.Current is { } model
+            ? new SimulatedBackend(simulatedCount, (_, o) => model.ApplyTo(o))
+            : new SimulatedBackend(simulatedCount),
         "aravis" => new AravisBackend(),
         _ => throw new InvalidCaptureArgumentException("Backend", $"'{name}' is not a camera backend; use one of {string.Join(", ", Names)}."),
     };

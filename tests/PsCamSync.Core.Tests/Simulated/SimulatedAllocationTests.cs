@@ -66,6 +66,40 @@ public class SimulatedAllocationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Triggered_WithTransfers_TriggersThatWaitForThem_AllocateNothing()
+    {
+        // Ready 300 µs after the trigger, then a 2 ms transfer: a trigger 1 ms after the previous one falls inside it and waits.
+        using var camera = Fast(0, o => (o.TransferUs, o.OverlapReadOut) = (2000, true));
+        camera.ConfigureSoftwareTrigger(null);
+        var target = new RecordingTarget(4, camera.FrameBytes, returnBuffers: true, capacity: 2 * Frames);
+        camera.StartAcquisition(target);
+        for (int i = 0; i < 50; i++) // warm-up: JIT, tiered compilation of both paths, the waiting path included
+        {
+            camera.Trigger(i);
+            Thread.Sleep(1);
+        }
+        WaitDelivered(camera, 50);
+
+        long blockedBefore = camera.BlockedTriggers;
+        long deliveryBefore = camera.DeliveryAllocatedBytes;
+        long threadBefore = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 50; i < 50 + Frames; i++)
+        {
+            camera.Trigger(i);
+            Thread.Sleep(1);
+        }
+        long threadAfter = GC.GetAllocatedBytesForCurrentThread();
+        WaitDelivered(camera, 50 + Frames);
+        long deliveryAfter = camera.DeliveryAllocatedBytes;
+        camera.StopAcquisition();
+
+        output.WriteLine($"trigger thread {threadAfter - threadBefore} B, delivery thread {deliveryAfter - deliveryBefore} B over {Frames} frames, {camera.BlockedTriggers - blockedBefore} triggers waited for a transfer");
+        Assert.True(camera.BlockedTriggers - blockedBefore >= Frames / 4, $"only {camera.BlockedTriggers - blockedBefore} triggers waited: the waiting path was hardly run");
+        Assert.Equal(0, threadAfter - threadBefore);
+        Assert.Equal(0, deliveryAfter - deliveryBefore);
+    }
+
+    [Fact]
     public void FreeRun_SteadyState_AllocatesNothing()
     {
         using var camera = Fast(1); // 1 kHz free run

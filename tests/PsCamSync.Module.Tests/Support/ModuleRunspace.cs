@@ -165,7 +165,7 @@ public sealed class ModuleRunspace : IDisposable
     /// Real output of every cmdlet and parameter set, made once (a short take waited for, one as a job, its reports,
     /// Test-PtpSync and Get-CameraTimestampDelta on simulated cameras with no ptp4l), in <c>$Samples</c>:
     /// Cameras, Result, Report, PerCamera, ReportFiles (Export-SyncTakeReport -PassThru), Job, JobResult, Stopped (Stop-SyncCapture -Job of the ended job), Captures
-    /// (Get-SyncCapture of both takes), Waited (Wait-SyncCapture of both), Ptp, PtpQuiet, Delta.
+    /// (Get-SyncCapture of both takes), Waited (Wait-SyncCapture of both), Jitter (Measure-SyncJitter at two rates), Ptp, PtpQuiet, Delta.
     /// </summary>
     public void EnsureSamples()
     {
@@ -194,6 +194,8 @@ public sealed class ModuleRunspace : IDisposable
                     Job       = $job
                     JobResult = $job | Receive-Job -Keep
                     Stopped   = Stop-SyncCapture -Job $job -Wait
+                    # Two short takes of a jitter sweep, on cameras no other sample records from by then.
+                    Jitter    = Measure-SyncJitter -CameraId sim-5, sim-6 -Backend Simulated -FrameRate 50, 100 -Duration 0.3 -Path (Join-Path $TestTemp 'sample-jitter')
                     Captures  = Get-SyncCapture -Name sample-job, sample-wait
                     # Wait-SyncCapture writes the takes' faults as errors; a loaded machine may make one (a late
                     # slot), which must not fail every test that uses the samples.

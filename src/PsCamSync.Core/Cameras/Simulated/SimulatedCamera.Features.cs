@@ -97,6 +97,7 @@ public sealed partial class SimulatedCamera
     {
         if (!_triggerOn)
             throw new FeatureException("TriggerSoftware", $"TriggerSoftware: {Id} has TriggerMode Off (free run); set TriggerMode On and TriggerSource Software first.");
+        WaitOutTransfer();
         TriggerAt(-1, SharedTimeline.NowNs());
     }
 }

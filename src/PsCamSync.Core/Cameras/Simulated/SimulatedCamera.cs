@@ -13,8 +13,8 @@ namespace PsCamSync.Core.Cameras.Simulated;
 /// command start an exposure at host time <c>t + TriggerLatencyUs</c>, where t is the call time on the shared
 /// timeline. The sensor refuses a trigger while it is busy (see TriggerOverlap below): the trigger is missed, no frame
 /// is made and <see cref="MissedTriggers"/> counts it. Triggers while the device is not acquiring or TriggerMode is
-/// Off are ignored and counted in <see cref="IgnoredTriggers"/>. <see cref="Trigger"/> never blocks and makes no
-/// system call: it reads the clock, takes an uncontended lock, decides, and hands the exposure to the delivery thread
+/// Off are ignored and counted in <see cref="IgnoredTriggers"/>. Unless a transfer blocks it (below),
+/// <see cref="Trigger"/> never blocks and makes no system call: it reads the clock, takes an uncontended lock, decides, and hands the exposure to the delivery thread
 /// through a pre-allocated single-producer/single-consumer queue of <c>256</c> exposures, which that thread polls
 /// often enough to hold each exposure before its readout ends; if the queue is full the frame is lost, counted in
 /// <see cref="FramesLost"/> and reported through <see cref="IFrameTarget.ReportFault"/>.</para>
@@ -23,6 +23,13 @@ namespace PsCamSync.Core.Cameras.Simulated;
 /// exposure, and only if its own readout would not start before the previous readout ends; with constant exposure
 /// the sensor is busy for max(exposure, readout) after an exposure start. Either way a frame is ready at
 /// exposure start + exposure + readout.</para>
+/// <para><b>Transfer</b> (<see cref="SimulatedCameraOptions.TransferUs"/> above 0). Each frame is read off the link
+/// after its readout, one transfer at a time: from <c>max(ready, end of the previous transfer)</c> for TransferUs; the
+/// frame reaches the host (HostReceiveNs) when its transfer ends. A software trigger (<see cref="Trigger"/>,
+/// TriggerSoftware) that comes while a transfer runs waits, in the caller's thread, until that transfer ends, and
+/// reaches the camera only then (counted in <see cref="BlockedTriggers"/>); its exposure starts TriggerLatencyUs
+/// after that. Action commands and the action scheduler are not delayed. The camera remembers its last
+/// <see cref="TransferHistory"/> transfers for this; the trigger path still allocates nothing.</para>
 /// <para><b>Free run.</b> With TriggerMode Off the delivery thread starts exposures itself on the grid
 /// <c>start + n × period</c> from AcquisitionStart, period = 1/AcquisitionFrameRate (or 1/MaxFrameRateHz when
 /// AcquisitionFrameRateEnable is false), never shorter than the busy time.</para>
@@ -121,7 +128,15 @@ public sealed partial class SimulatedCamera : ICamera
     private long _framesLost;
     private long _framesDelivered;
     private long _framesDropped;
+    private long _blockedTriggers;
     private long _deliveryAllocatedBytes;
+
+    // Transfers (TransferUs > 0): the last TransferHistory of them, a ring written under _lock.
+    private readonly long _transferNs;
+    private readonly long[] _transferStartNs = new long[TransferHistory];
+    private readonly long[] _transferEndNs = new long[TransferHistory];
+    private int _transferCount;
+    private long _lastTransferEndNs = long.MinValue;
     private Exception? _unreportedFault;
 
     private readonly SimulatedPlug? _plug;
@@ -145,6 +160,8 @@ public sealed partial class SimulatedCamera : ICamera
         _frameRateHz = options.MaxFrameRateHz;
         _sensor.ExposureNs = UsToNs(options.ExposureUs);
         _sensor.ReadoutNs = UsToNs(options.ReadoutUs);
+        _sensor.OverlapReadOut = _overlapReadOut = options.OverlapReadOut;
+        _transferNs = UsToNs(options.TransferUs);
         _features = BuildFeatures();
     }
 
@@ -184,10 +201,11 @@ public sealed partial class SimulatedCamera : ICamera
 
     /// <summary>
     /// True when <see cref="Trigger"/> may block: only with fault injection that makes it wait
-    /// (<see cref="SimulatedCameraOptions.NoAnswerMs"/> or <see cref="SimulatedCameraOptions.SlowTriggerFrameIndex"/>);
+    /// (<see cref="SimulatedCameraOptions.NoAnswerMs"/> or <see cref="SimulatedCameraOptions.SlowTriggerFrameIndex"/>), or
+    /// frames take a transfer that blocks triggers (<see cref="SimulatedCameraOptions.TransferUs"/> above 0);
     /// otherwise the trigger never blocks and a capture session calls it from its trigger thread.
     /// </summary>
-    public bool TriggerMayBlock => _options.NoAnswerMs > 0 || _options.SlowTriggerFrameIndex is not null;
+    public bool TriggerMayBlock => _options.NoAnswerMs > 0 || _options.SlowTriggerFrameIndex is not null || _options.TransferUs > 0;
 
     /// <summary>Waits <see cref="SimulatedCameraOptions.NoAnswerMs"/>, as a call to a camera that is gone waits for its timeout.
     /// (No lambdas here: a closure over a parameter would allocate on every trigger.)</summary>
@@ -270,6 +288,13 @@ public sealed partial class SimulatedCamera : ICamera
     /// <summary>Triggers refused because the sensor was busy (no frame, no frame id).</summary>
     public long MissedTriggers => Volatile.Read(ref _missedTriggers);
 
+    /// <summary>Software triggers since StartAcquisition that waited for a transfer to end before they reached the camera
+    /// (<see cref="SimulatedCameraOptions.TransferUs"/>).</summary>
+    public long BlockedTriggers => Volatile.Read(ref _blockedTriggers);
+
+    /// <summary>How many of the latest transfers the camera remembers to block software triggers during them (16).</summary>
+    public const int TransferHistory = 16;
+
     /// <summary>Triggers while the device was not acquiring, or with TriggerMode Off.</summary>
     public long IgnoredTriggers => Volatile.Read(ref _ignoredTriggers);
 
@@ -315,8 +340,10 @@ public sealed partial class SimulatedCamera : ICamera
                 throw new CameraException(Id, $"{Id} is closed; open it again with the Simulated backend.");
             if (_stream is not null)
                 throw new CameraException(Id, $"{Id} is already acquiring; call StopAcquisition first.");
-            _framesProduced = _missedTriggers = _ignoredTriggers = _framesLost = _framesDelivered = _framesDropped = 0;
+            _framesProduced = _missedTriggers = _ignoredTriggers = _framesLost = _framesDelivered = _framesDropped = _blockedTriggers = 0;
             _sensor.Reset();
+            _transferCount = 0;
+            _lastTransferEndNs = long.MinValue;
             stream = new SimulatedStream(this, target, _width, _height, _pixelFormat, freeRun: !_triggerOn);
             _stream = stream;
             StartDevice();
@@ -347,7 +374,68 @@ public sealed partial class SimulatedCamera : ICamera
         }
         if (frameIndex == _options.SlowTriggerFrameIndex && _options.SlowTriggerMs > 0)
             Thread.Sleep(TimeSpan.FromMilliseconds(_options.SlowTriggerMs)); // reaches the sensor late, as after a retry
+        WaitOutTransfer();
         TriggerAt(frameIndex, SharedTimeline.NowNs());
+    }
+
+    /// <summary>
+    /// Blocks the calling thread while a transfer runs (<see cref="SimulatedCameraOptions.TransferUs"/>), until it ends;
+    /// again if the next one has started by then. Returns at once without transfers.
+    /// </summary>
+    private void WaitOutTransfer()
+    {
+        if (_transferNs <= 0)
+            return;
+        bool blocked = false;
+        while (true)
+        {
+            long now = SharedTimeline.NowNs();
+            long endNs;
+            lock (_lock)
+                endNs = TransferRunningAt(now);
+            if (endNs == long.MinValue)
+                break;
+            blocked = true;
+            var wake = LibC.Timespec.FromNs(endNs);
+            LibC.ClockNanosleep(LibC.CLOCK_REALTIME, LibC.TIMER_ABSTIME, in wake, IntPtr.Zero); // EINTR: looked at again
+        }
+        if (blocked)
+            Interlocked.Increment(ref _blockedTriggers);
+    }
+
+    /// <summary>The end of the transfer that runs at host time <paramref name="hostNs"/> (ns), or long.MinValue when none does (a test hook).</summary>
+    internal long TransferEndAt(long hostNs)
+    {
+        lock (_lock)
+            return TransferRunningAt(hostNs);
+    }
+
+    /// <summary>The end of the remembered transfer that runs at <paramref name="hostNs"/>, or long.MinValue. Called under _lock.</summary>
+    private long TransferRunningAt(long hostNs)
+    {
+        int n = Math.Min(_transferCount, TransferHistory);
+        for (int i = 0; i < n; i++)
+        {
+            int slot = (_transferCount - 1 - i) % TransferHistory;
+            if (_transferStartNs[slot] <= hostNs && hostNs < _transferEndNs[slot])
+                return _transferEndNs[slot];
+        }
+        return long.MinValue;
+    }
+
+    /// <summary>Books the transfer of a frame ready at <paramref name="readyNs"/>; returns when it reaches the host. Called under _lock.</summary>
+    private long BookTransfer(long readyNs)
+    {
+        if (_transferNs <= 0)
+            return readyNs;
+        long start = Math.Max(readyNs, _lastTransferEndNs);
+        _lastTransferEndNs = start + _transferNs;
+        int slot = _transferCount % TransferHistory;
+        _transferStartNs[slot] = start;
+        _transferEndNs[slot] = _lastTransferEndNs;
+        if (++_transferCount == 2 * TransferHistory)
+            _transferCount = TransferHistory; // same slots, no overflow
+        return _lastTransferEndNs;
     }
 
     /// <summary>
@@ -469,7 +557,8 @@ public sealed partial class SimulatedCamera : ICamera
         }
         long id = ++_framesProduced;
         _lastExposureStartHostNs = startNs;
-        exposure = new PendingExposure(frameIndex, id, scheduledDeviceNs ?? Clock.ToDeviceNs(startNs), startNs, readyNs,
+        long arrivalNs = BookTransfer(readyNs);
+        exposure = new PendingExposure(frameIndex, id, scheduledDeviceNs ?? Clock.ToDeviceNs(startNs), startNs, arrivalNs,
             _acquisitionEpoch, scheduledDeviceNs.HasValue);
         if (_acquisitionMode == "SingleFrame")
             StopDeviceAt(startNs + 1); // the device ends a SingleFrame acquisition by itself

@@ -8,7 +8,7 @@ namespace PsCamSync.Core.Cameras.Simulated;
 /// The device clock is <c>device_ns = host_ns + ClockOffsetNs + ClockDriftPpm × 1e-6 × (host_ns − reference)</c>,
 /// where host_ns is the shared timeline and the reference is <see cref="ClockReferenceNs"/> (default: the moment the
 /// camera is created). A trigger at host time t starts the exposure at <c>t + TriggerLatencyUs</c>; the frame is
-/// ready <c>ExposureUs + ReadoutUs</c> after that.
+/// ready <c>ExposureUs + ReadoutUs</c> after that, and reaches the host <see cref="TransferUs"/> later still.
 /// </remarks>
 public sealed class SimulatedCameraOptions
 {
@@ -26,6 +26,8 @@ public sealed class SimulatedCameraOptions
     public const double MaxExposureUs = 1_000_000;
     /// <summary>Largest readout time, µs (1 s).</summary>
     public const double MaxReadoutUs = 1_000_000;
+    /// <summary>Largest <see cref="TransferUs"/>, µs (1 s).</summary>
+    public const double MaxTransferUs = 1_000_000;
     /// <summary>Smallest AcquisitionFrameRate, Hz.</summary>
     public const double MinFrameRateHz = 1;
     /// <summary>Largest value <see cref="MaxFrameRateHz"/> may take, Hz.</summary>
@@ -49,6 +51,22 @@ public sealed class SimulatedCameraOptions
     public double MaxFrameRateHz { get; set; } = 240;
     /// <summary>Sensor readout time, µs (default 2000), above 0 and at most <see cref="MaxReadoutUs"/>.</summary>
     public double ReadoutUs { get; set; } = 2000;
+    /// <summary>
+    /// Time the host spends reading one frame off the link (USB3, GigE) after its readout ends, µs (default 0: off),
+    /// 0-<see cref="MaxTransferUs"/>. A frame ready at r (exposure start + exposure + readout) is transferred from
+    /// <c>max(r, end of the previous transfer)</c> for TransferUs and reaches the host when that transfer ends.
+    /// While a transfer runs, a software trigger to this camera (<see cref="SimulatedCamera.Trigger"/>, the
+    /// TriggerSoftware command) blocks its caller until the transfer ends and only then reaches the camera, as a USB3
+    /// driver on a Raspberry Pi 4 delays a trigger write behind a bulk transfer (the "doughnut hole" of the FLIR-on-Pi
+    /// study). Action commands and the action scheduler are not delayed: they do not go through the host's transfer.
+    /// Above 0 the camera's trigger may block (<see cref="SimulatedCamera.TriggerMayBlock"/>).
+    /// </summary>
+    public double TransferUs { get; set; }
+    /// <summary>
+    /// The TriggerOverlap the camera starts with: false (default) Off, true ReadOut (a new exposure may start during the
+    /// previous readout; see <see cref="SimulatedCamera"/>). The TriggerOverlap feature changes it while not streaming.
+    /// </summary>
+    public bool OverlapReadOut { get; set; }
     /// <summary>Initial exposure time, µs (default 1000), <see cref="MinExposureUs"/>-<see cref="MaxExposureUs"/>.</summary>
     public double ExposureUs { get; set; } = 1000;
     /// <summary>Device clock offset against the shared timeline, ns (device = host + offset + drift).</summary>
@@ -160,6 +178,8 @@ public sealed class SimulatedCameraOptions
             throw new InvalidCaptureArgumentException(nameof(MaxFrameRateHz), $"the largest frame rate must be {MinFrameRateHz}-{MaxFrameRateLimitHz} Hz; got {MaxFrameRateHz}.");
         if (!(ReadoutUs > 0 && ReadoutUs <= MaxReadoutUs))
             throw new InvalidCaptureArgumentException(nameof(ReadoutUs), $"the readout time must be above 0 and at most {MaxReadoutUs} µs; got {ReadoutUs}.");
+        if (!(TransferUs >= 0 && TransferUs <= MaxTransferUs))
+            throw new InvalidCaptureArgumentException(nameof(TransferUs), $"the transfer time must be 0-{MaxTransferUs} µs (0: frames reach the host when their readout ends); got {TransferUs}.");
         if (!(ExposureUs >= MinExposureUs && ExposureUs <= MaxExposureUs))
             throw new InvalidCaptureArgumentException(nameof(ExposureUs), $"the exposure must be {MinExposureUs}-{MaxExposureUs} µs; got {ExposureUs}.");
         if (!(TriggerLatencyUs >= 0 && TriggerLatencyUs <= 1_000_000))

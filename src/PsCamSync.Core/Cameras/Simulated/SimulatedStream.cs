@@ -8,7 +8,8 @@ namespace PsCamSync.Core.Cameras.Simulated;
 /// <param name="DeviceFrameId">Frames produced since StartAcquisition, this one included (1, 2, ...).</param>
 /// <param name="DeviceTimestampNs">Exposure start on the device clock, ns.</param>
 /// <param name="ExposureStartHostNs">Exposure start on the shared timeline, ns.</param>
-/// <param name="ReadyHostNs">End of readout on the shared timeline, ns: when the frame reaches the host.</param>
+/// <param name="ReadyHostNs">When the frame reaches the host on the shared timeline, ns: the end of its readout, or of
+/// its transfer when the camera has one (<see cref="SimulatedCameraOptions.TransferUs"/>).</param>
 /// <param name="Epoch">The acquisition (AcquisitionStart count) it belongs to.</param>
 /// <param name="Scheduled">True for a scheduled action or scheduler event, queued ahead of its start: it is cancelled
 /// when acquisition stops before it starts.</param>
