@@ -41,7 +41,11 @@ internal sealed class CameraRecovery
     /// <param name="Serial">Serial number that must answer (empty: not checked).</param>
     /// <param name="Address">Transport address to open by, or empty (then by id).</param>
     /// <param name="ExposureUs">Exposure to set, µs, or null to keep the camera's own.</param>
-    public sealed record TakeCameraIdentity(string Backend, string Id, string Serial, string Address, double? ExposureUs);
+    /// <param name="Width">Frame width of the take's video, pixels: a camera that answers with another size does not rejoin.</param>
+    /// <param name="Height">Frame height of the take's video, pixels.</param>
+    /// <param name="PixelFormat">Pixel format of the take's video (its name, as in take.json).</param>
+    public sealed record TakeCameraIdentity(string Backend, string Id, string Serial, string Address, double? ExposureUs,
+        int Width, int Height, string PixelFormat);
 
     public CameraRecovery(CameraPipeline pipeline, TriggerPort port, TakeCameraIdentity identity, FrameSchedule schedule,
         Func<ICameraBackend> backend, Action<string?, string, string, Exception?> fault, Lock rejoinGate, Func<bool> finalising,
@@ -150,9 +154,12 @@ internal sealed class CameraRecovery
                 camera.ConfigureSoftwareTrigger(_identity.ExposureUs);
             else
                 _action.Configure(camera, _identity.ExposureUs);
-            if (camera.FrameBytes > _pipeline.RingFrameBytes)
+            if (camera.Info.Width != _identity.Width || camera.Info.Height != _identity.Height
+                || camera.Info.PixelFormat.ToString() != _identity.PixelFormat)
             {
-                _fault(id, "Camera", $"camera '{id}' answered again but its frames ({camera.FrameBytes} bytes) no longer fit the take's ring buffers ({_pipeline.RingFrameBytes} bytes); it does not rejoin.", null);
+                // Its frames cannot go into the take's video (a camera reset to its defaults, another camera at the address).
+                _fault(id, "Camera", $"camera '{id}' answered again with {camera.Info.Width}x{camera.Info.Height} {camera.Info.PixelFormat} frames, " +
+                    $"not the take's {_identity.Width}x{_identity.Height} {_identity.PixelFormat}; it does not rejoin.", null);
                 camera.Dispose();
                 _stopped.Set();
                 return true;

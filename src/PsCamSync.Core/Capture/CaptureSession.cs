@@ -93,7 +93,8 @@ public sealed class CaptureSession : IRunningTake
             var port = new TriggerPort(p, p.Camera, firstIndex, lateToleranceNs, lossSlots, 1024, (_options.Timer ?? new TriggerTimerOptions()).FifoPriority,
                 schedule, groupSent: _action is not null);
             p.Port = port;
-            var identity = new CameraRecovery.TakeCameraIdentity(info.Backend, info.Id, info.Serial, info.Address, _options.ExposureUs ?? RecordedExposureUs(info));
+            var identity = new CameraRecovery.TakeCameraIdentity(info.Backend, info.Id, info.Serial, info.Address, _options.ExposureUs ?? RecordedExposureUs(info),
+                info.Width, info.Height, info.PixelFormat);
             string backendName = info.Backend;
             ICameraBackend? backend = null;
             var recovery = new CameraRecovery(p, port, identity, schedule,

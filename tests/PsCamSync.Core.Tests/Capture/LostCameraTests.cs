@@ -191,15 +191,41 @@ public sealed class LostCameraTests
         Assert.Equal(-1, slowRow.VideoFrame);
         Assert.NotEqual(0, slowRow.DeviceTimestampNs); // the frame came, and its lateness is on the row
         Assert.True(slowRow.HostReceiveNs - slowRow.ScheduledNs > 150_000_000);
-        var skipped = rows.Where(r => r.FrameIndex > slow && r.Status == FrameStatus.TriggerLate && !hostLate.Contains(r.FrameIndex)).ToList();
+        // Not sent by sim-0's sender: the slots while its trigger blocked, and (at most twice on a loaded machine) a slot
+        // its sender thread woke later than the tolerance for, anywhere in the take.
+        var notSent = rows.Where(r => r.FrameIndex != slow && r.Status == FrameStatus.TriggerLate && !hostLate.Contains(r.FrameIndex)).ToList();
+        var skipped = notSent.Where(r => r.FrameIndex > slow && r.FrameIndex <= slow + 12).ToList();
         Assert.InRange(skipped.Count, 5, 12); // 150 ms at 20 ms a slot, give or take scheduling
-        Assert.All(skipped, r => Assert.Equal(0, r.TriggerNs));
+        Assert.InRange(notSent.Count - skipped.Count, 0, 2);
+        Assert.All(notSent, r => Assert.Equal(0, r.TriggerNs));
         Assert.Equal(0, m.Cameras[0].Counts.CameraLost);
         // Every Captured row was triggered within the tolerance of its slot, and the video holds exactly those frames.
         Assert.All(rows.Where(r => r.Status == FrameStatus.Captured), r => Assert.InRange(r.TriggerNs - r.ScheduledNs, 0, tolerance));
-        Assert.Equal(150 - 1 - skipped.Count - hostLate.Count, m.Cameras[0].Counts.Captured);
+        Assert.Equal(150 - 1 - notSent.Count - hostLate.Count, m.Cameras[0].Counts.Captured);
         Assert.Equal(m.Cameras[0].Counts.Captured, Processes.FfprobeFrameCountOrRead(System.IO.Path.Combine(take.Path, m.Cameras[0].VideoFile)));
         Assert.DoesNotContain(m.Faults, f => f.Message.Contains("matched no trigger slot"));
+    }
+
+    [Fact]
+    public void ACameraThatAnswersAgainWithAnotherFrameSize_DoesNotRejoin_AndTheTakeSaysWhy()
+    {
+        // sim-1 comes back (after an unplug) reset to another frame size, as a camera that lost its settings would: its
+        // frames cannot go into the take's video, so it stays lost rather than failing every later write.
+        using var dir = new TempDirectory();
+        var sinceStart = System.Diagnostics.Stopwatch.StartNew();
+        var take = RunTake(dir, 2, 50, 5, faultyCamera: 1, o =>
+        {
+            o.UnplugAfterTriggers = 60; o.NoAnswerMs = 500; o.ReplugAfterSeconds = 0.5;
+            // Opened within the 2 s lead; reopened after the unplug (slot 60: 2 s + 1.2 s in), at another size.
+            if (sinceStart.Elapsed > TimeSpan.FromSeconds(2.5)) { o.Width = 320; o.Height = 240; }
+        });
+        var m = take.Manifest;
+        Assert.Contains(m.Faults, f => f.Camera == "sim-1" && f.Message.Contains("answered again with 320x240 Mono8 frames, not the take's 640x480 Mono8; it does not rejoin"));
+        Assert.DoesNotContain(m.Faults, f => f.Message.Contains("rejoins the schedule"));
+        Assert.Equal(0, m.Cameras[1].Counts.WriteFailed);
+        Assert.True(m.Cameras[1].Counts.CameraLost > 0, SimulatedTakeTests.Describe(m));
+        Assert.Equal(m.Cameras[1].Counts.Expected, m.Cameras[1].Counts.Accounted);
+        AssertOthersLostNothing(take, 1, 250);
     }
 
     [Fact]
