@@ -182,7 +182,7 @@ public sealed class StartSyncCaptureCommand : PsCamSyncCmdlet
         RecorderStart start = null!;
         try
         {
-            var request = new RecorderStartRequest { TakePath = preview.Path, Cameras = requests.ToList(), Plan = plan };
+            var request = new RecorderStartRequest { TakePath = preview.Path, Cameras = requests.ToList(), Plan = plan, SimulatedModel = PsCamSync.Core.Cameras.Simulated.SimulatedModel.Current };
             WriteVerbose($"Handing take '{preview.Name ?? System.IO.Path.GetFileName(preview.Path)}' to a recorder process (host folder {directory.Path}).");
             start = RecorderLauncher.Start(directory, request, null, StopToken);
         }

@@ -47,7 +47,8 @@ Describe 'Measure-SyncJitter' -Tag CI {
 
     It 'does not find it with action commands, which bypass the host transfer' {
         $Action[0].TriggerMode | Should -Be 'Action'
-        (Median $Action 80) * 10 | Should -BeLessOrEqual (Median $Software 80)
+        # Action medians follow the host's send-time jitter (tens of µs, more under load): a fifth of the hole at most.
+        (Median $Action 80) * 5 | Should -BeLessOrEqual (Median $Software 80)
     }
 
     It 'writes the plot as a PNG of 1000x600 pixels' {
@@ -127,5 +128,27 @@ Describe 'Measure-SyncJitter input' -Tag CI {
         finally { $ps.Dispose() }
         (Get-Content (Join-Path $path '01-30Hz' 'take.json') -Raw | ConvertFrom-Json).State | Should -Be 'Stopped'
         Join-Path $path '02-60Hz' | Should -Not -Exist
+    }
+}
+
+Describe 'The simulated model in a recorder process' -Tag CI {
+    It 'reaches the cameras a take opens in its own recorder process' {
+        # Start-SyncCapture (without -InProcess) opens the cameras in a recorder process of the take's own; the model
+        # set by Get-SyncCamera in this session goes with the take. A 200 ms transfer shows in every frame's arrival.
+        $path = Join-Path $Temp 'model-in-recorder'
+        try {
+            $result = Get-SyncCamera -Simulated 1 -TransferUs 200000 |
+                Start-SyncCapture -FrameRate 2 -FrameCount 4 -Path $path -TriggerMode Software -Wait -WarningAction SilentlyContinue
+        }
+        finally {
+            Get-SyncCamera -Simulated 1 | Out-Null   # the default model again
+        }
+        $result.Captured | Should -Be 4
+        $manifest = Get-Content -Raw (Join-Path $path 'take.json') | ConvertFrom-Json
+        $rows = @(Import-Csv -LiteralPath (Join-Path $path $manifest.Cameras[0].FramesFile) | Where-Object status -eq 'Captured')
+        $rows.Count | Should -Be 4
+        foreach ($r in $rows) {
+            ([long]$r.host_receive_ns - [long]$r.trigger_ns) / 1e6 | Should -BeGreaterThan 200 -Because 'each frame reaches the host 200 ms of transfer after its readout'
+        }
     }
 }

@@ -109,6 +109,7 @@ public static class RecorderProcess
         var cameras = new List<ICamera>();
         try
         {
+            Cameras.Simulated.SimulatedModel.Set(request.SimulatedModel);   // this process opens the take's simulated cameras
             var backends = CameraSelection.BackendsFor(request.Cameras);
             var cameraErrors = new List<RecorderError>();
             foreach (var r in request.Cameras)

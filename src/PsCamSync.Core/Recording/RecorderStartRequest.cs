@@ -22,4 +22,9 @@ public sealed class RecorderStartRequest
 
     /// <summary>Rate, start, length, encoder, memory and exposure, as the user gave them.</summary>
     public CapturePlan Plan { get; set; } = new();
+
+    /// <summary>The model of simulated cameras in the starting session (<see cref="Cameras.Simulated.SimulatedModel.Current"/>:
+    /// what <c>Get-SyncCamera -ReadoutUs/-TransferUs/-TriggerOverlap</c> set there), so the recorder opens its simulated
+    /// cameras as the session would; null for the defaults.</summary>
+    public Cameras.Simulated.SimulatedModel? SimulatedModel { get; set; }
 }

@@ -7,7 +7,7 @@ namespace PsCamSync.Core.Cameras.Simulated;
 /// Start-SyncCapture -InProcess and Measure-SyncJitter): what <c>Get-SyncCamera -Simulated N -ReadoutUs ... -TransferUs
 /// ... -TriggerOverlap ...</c> sets. Each Get-SyncCamera that lists simulated cameras sets the model anew (the values
 /// it does not give return to the defaults). A take recorded in a recorder process of its own (Start-SyncCapture
-/// without -InProcess) opens its cameras there, with the default model.
+/// without -InProcess) gets the session's model with its start request (<see cref="Recording.RecorderStartRequest.SimulatedModel"/>).
 /// </summary>
 /// <param name="ReadoutUs">Sensor readout time, µs, or null for the default (<see cref="SimulatedCameraOptions.ReadoutUs"/>).</param>
 /// <param name="TransferUs">Host transfer time per frame, µs, or null for none (<see cref="SimulatedCameraOptions.TransferUs"/>).</param>
