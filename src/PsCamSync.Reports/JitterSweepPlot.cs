@@ -6,7 +6,7 @@ namespace PsCamSync.Reports;
 /// <summary>
 /// The jitter-versus-frame-rate figure of a sweep (as in the FLIR-on-Raspberry-Pi study): interval SD, median, p99
 /// and max deviation, exposure delay p99 and trigger-thread wake error p99 against frame rate, µs on a linear axis. Drawn with
-/// ScottPlot 5 (on SkiaSharp).
+/// ScottPlot 5 (on SkiaSharp), in the style of the take report's charts (<see cref="PlotFiles.Style"/>).
 /// </summary>
 public static class JitterSweepPlot
 {
@@ -56,7 +56,8 @@ public static class JitterSweepPlot
         plot.XLabel("frame rate (Hz)");
         plot.YLabel("µs");
         plot.Axes.SetLimitsY(0, Math.Max(10, sorted.Max(p => new[] { p.IntervalMaxDeviationUs, p.ExposureDelayP99Us, p.WakeErrorP99Us }.Max(v => v ?? 0)) * 1.08));
-        plot.ShowLegend(Alignment.UpperLeft);
+        PlotFiles.Style(plot);                    // the take report's font sizes
+        plot.ShowLegend(Alignment.UpperLeft);     // low rates (left) are usually the clean ones, so the legend goes there
         return plot;
     }
 
