@@ -62,9 +62,18 @@ public sealed class ExportSyncTakeReportCommand : PsCamSyncCmdlet
         if (_takes.Count == 0)
             return;
         string target = string.Join(", ", _takes);
-        string output = OutputPath is null
-            ? System.IO.Path.Combine(_takes[0], "report")
-            : SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutputPath);
+        string output;
+        try
+        {
+            output = OutputPath is null
+                ? System.IO.Path.Combine(_takes[0], "report")
+                : ResolveWritablePath(OutputPath, nameof(OutputPath), "./scene1-report");
+        }
+        catch (InvalidCaptureArgumentException e)
+        {
+            ThrowCoreError(e, "SyncTakeReportOutputPathInvalid", OutputPath);
+            return;
+        }
 
         TakeSeries series;
         try

@@ -186,20 +186,6 @@ public sealed class MeasureSyncJitterCommand : PsCamSyncCmdlet
     /// <exception cref="InvalidCaptureArgumentException">Not a file-system path (ParameterName <paramref name="parameter"/>).</exception>
     private string? Resolve(string? path, string parameter)
     {
-        if (path is null)
-            return null;
-        string resolved;
-        ProviderInfo provider;
-        try
-        {
-            resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _);
-        }
-        catch (Exception e) when (e is SessionStateException or NotSupportedException or ArgumentException)
-        {
-            throw new InvalidCaptureArgumentException(parameter, $"'{path}' is not a path this module can write to: {e.Message}");
-        }
-        if (provider.Name != "FileSystem")
-            throw new InvalidCaptureArgumentException(parameter, $"'{path}' is on the {provider.Name} provider; give a file-system path.");
-        return resolved;
+        return path is null ? null : ResolveWritablePath(path, parameter, parameter == nameof(PlotPath) ? "./sweep.png" : "./takes/jitter-001");
     }
 }

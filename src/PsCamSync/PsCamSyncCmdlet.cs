@@ -182,6 +182,32 @@ public abstract class PsCamSyncCmdlet : PSCmdlet, IDisposable
         _stopping.Dispose();
         GC.SuppressFinalize(this);
     }
+    /// <summary>
+    /// The file-system path that a user's <paramref name="path"/> (relative to the current location, with ~ and
+    /// PowerShell drives) names for writing: it need not exist yet.
+    /// </summary>
+    /// <param name="path">The parameter's value.</param>
+    /// <param name="parameter">The parameter's name without the dash, for the error (e.g. Path, OutputPath).</param>
+    /// <param name="example">A path to suggest in the error, e.g. <c>/srv/takes</c>.</param>
+    /// <returns>The provider path, absolute.</returns>
+    /// <exception cref="InvalidCaptureArgumentException">The path is malformed or not on the FileSystem provider;
+    /// ParameterName is <paramref name="parameter"/>.</exception>
+    protected string ResolveWritablePath(string path, string parameter, string example)
+    {
+        string resolved;
+        ProviderInfo provider;
+        try
+        {
+            resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _);
+        }
+        catch (Exception e) when (e is SessionStateException or NotSupportedException or ArgumentException)
+        {
+            throw new InvalidCaptureArgumentException(parameter, $"'{path}' is not a path this module can write to: {e.Message} Give a folder in the file system, e.g. -{parameter} {example}.");
+        }
+        if (provider.Name != "FileSystem")
+            throw new InvalidCaptureArgumentException(parameter, $"'{path}' is on the {provider.Name} provider, but this module writes to folders in the file system; give a file-system path, e.g. -{parameter} {example}.");
+        return resolved;
+    }
 }
 
 /// <summary>One requested camera: opened, or the error that stopped it from opening.</summary>

@@ -437,21 +437,7 @@ public sealed class StartSyncCaptureCommand : PsCamSyncCmdlet
     private string ResolveTakePath(CapturePlan plan, FrameSchedule schedule)
     {
         if (Path is not null)
-        {
-            string resolved;
-            ProviderInfo provider;
-            try
-            {
-                resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path, out provider, out _);
-            }
-            catch (Exception e) when (e is SessionStateException or NotSupportedException or ArgumentException)
-            {
-                throw new InvalidCaptureArgumentException("Path", $"'{Path}' is not a path this module can write a take to: {e.Message} Give a folder in the file system, e.g. -Path ./takes/take-001.");
-            }
-            if (provider.Name != "FileSystem")
-                throw new InvalidCaptureArgumentException("Path", $"'{Path}' is on the {provider.Name} provider, but a take is a folder in the file system; give a file-system path, e.g. -Path ./takes/take-001.");
-            return resolved;
-        }
+            return ResolveWritablePath(Path, nameof(Path), "./takes/take-001");
         string here = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
         return System.IO.Path.Combine(here, plan.DefaultFolderName(schedule));
     }

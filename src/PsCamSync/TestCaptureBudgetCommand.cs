@@ -216,18 +216,6 @@ public sealed class TestCaptureBudgetCommand : PsCamSyncCmdlet
     {
         if (Path is null)
             return SessionState.Path.CurrentFileSystemLocation.ProviderPath;
-        string resolved;
-        ProviderInfo provider;
-        try
-        {
-            resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path, out provider, out _);
-        }
-        catch (Exception e) when (e is SessionStateException or NotSupportedException or ArgumentException)
-        {
-            throw new InvalidCaptureArgumentException("Path", $"'{Path}' is not a path this module can write a take to: {e.Message} Give a folder in the file system, e.g. -Path /srv/takes.");
-        }
-        if (provider.Name != "FileSystem")
-            throw new InvalidCaptureArgumentException("Path", $"'{Path}' is on the {provider.Name} provider, but a take is a folder in the file system; give a file-system path, e.g. -Path /srv/takes.");
-        return resolved;
+        return ResolveWritablePath(Path, nameof(Path), "/srv/takes");
     }
 }

@@ -100,6 +100,12 @@ Describe 'Export-SyncTakeReport' -Tag CI {
         Join-Path $empty.FullName 'report' | Should -Not -Exist
     }
 
+    It 'stops with an error naming -OutputPath for a folder outside the file system' {
+        $e = { Export-SyncTakeReport -Path $Take -OutputPath Variable:\report -ErrorAction Stop } | Should -Throw -PassThru
+        $e.Exception.Message | Should -BeLike "-OutputPath: 'Variable:\report' is on the Variable provider*-OutputPath ./scene1-report*"
+        $e.FullyQualifiedErrorId | Should -Be 'SyncTakeReportOutputPathInvalid,PsCamSync.Commands.ExportSyncTakeReportCommand'
+    }
+
     It 'reports a path that does not exist' {
         Export-SyncTakeReport -Path (Join-Path $Work 'nothing-here') -ErrorVariable e -ErrorAction SilentlyContinue
         $e.FullyQualifiedErrorId | Should -Contain 'SyncTakePathNotFound,PsCamSync.Commands.ExportSyncTakeReportCommand'
