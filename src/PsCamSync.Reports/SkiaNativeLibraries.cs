@@ -17,7 +17,12 @@ namespace PsCamSync.Reports;
 /// </remarks>
 internal static class SkiaNativeLibraries
 {
+    // CA2255 warns that module initializers belong to applications; here the host application is pwsh, which cannot
+    // know about SkiaSharp, and the resolver must be in place before the first drawing call: before any of this
+    // assembly's code runs.
+#pragma warning disable CA2255
     [ModuleInitializer]
+#pragma warning restore CA2255
     internal static void Register()
     {
         Register(typeof(SkiaSharp.SKCanvas).Assembly);

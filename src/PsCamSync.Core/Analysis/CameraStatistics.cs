@@ -24,7 +24,7 @@ internal static class CameraStatistics
 
         var byIndex = FrameSetMatcher.RowsByIndex(camera, faults: null);
         var intervals = new Moments();
-        foreach (var (_, interval) in Intervals(camera, mode, periodNs))
+        foreach (var (_, interval) in Intervals(camera, mode, periodNs, byIndex))
             intervals.Add(interval);
         CheckRows(camera, counts, byIndex, mode, faults);
 
@@ -53,14 +53,15 @@ internal static class CameraStatistics
     /// The camera's frame intervals, ns, each with the row that ends it (index into <see cref="CameraData.Rows"/>).
     /// <c>Index</c> matching: device-timestamp differences between the rows of indexes n and n+1 that both have one.
     /// <c>NearestDeviceTimestamp</c>: differences of consecutive device timestamps at most 1.5 periods apart (larger
-    /// gaps span lost frames). Ascending by index or time.
+    /// gaps span lost frames). Ascending by index or time. <paramref name="byIndex"/>: the camera's
+    /// <see cref="FrameSetMatcher.RowsByIndex"/> when the caller has it already.
     /// </summary>
-    internal static List<(int Row, long IntervalNs)> Intervals(CameraData camera, string mode, long periodNs)
+    internal static List<(int Row, long IntervalNs)> Intervals(CameraData camera, string mode, long periodNs, Dictionary<long, int>? byIndex = null)
     {
         var intervals = new List<(int Row, long IntervalNs)>();
         if (mode == TakeAnalyzer.MatchByIndex)
         {
-            var byIndex = FrameSetMatcher.RowsByIndex(camera, faults: null);
+            byIndex ??= FrameSetMatcher.RowsByIndex(camera, faults: null);
             foreach (var (n, row) in byIndex.OrderBy(kv => kv.Key))
             {
                 long t = camera.Rows[row].DeviceTimestampNs;

@@ -159,8 +159,8 @@ public static class JitterSweep
     /// <exception cref="TakeFolderException">The folder is not a readable take.</exception>
     public static JitterSweepPoint Measure(string takePath)
     {
-        var report = TakeAnalyzer.Analyze(takePath, TakeAnalyzer.MatchByIndex);
-        var data = TakeData.Load([takePath]);
+        var matching = TakeAnalyzer.Match([takePath], TakeAnalyzer.MatchByIndex);   // reads the folder once
+        var (report, data) = (matching.Report, matching.Data);
         var manifest = data.Folders[0].Manifest;
         long periodNs = data.PeriodNs;
 
@@ -170,7 +170,9 @@ public static class JitterSweep
         foreach (var camera in data.Cameras)
         {
             var byIndex = FrameSetMatcher.RowsByIndex(camera, faults: null);
-            foreach (var (n, i) in byIndex)
+            foreach (var (_, interval) in CameraStatistics.Intervals(camera, TakeAnalyzer.MatchByIndex, periodNs, byIndex))
+                deviations.Add(Math.Abs(interval - periodNs));   // the intervals TakeAnalyzer's statistics use
+            foreach (var (_, i) in byIndex)
             {
                 var row = camera.Rows[i];
                 if (row.TriggerNs != 0)
@@ -180,9 +182,6 @@ public static class JitterSweep
                 long mapped = TakeAnalyzer.MappedDeviceNs(camera, row);
                 if (mapped != 0)
                     exposureDelays.Add(mapped - row.ScheduledNs);
-                // Consecutive indexes with device timestamps, as TakeAnalyzer's interval statistics pair them.
-                if (byIndex.TryGetValue(n + 1, out int next) && camera.Rows[next].DeviceTimestampNs is long t && t != 0)
-                    deviations.Add(Math.Abs(t - row.DeviceTimestampNs - periodNs));
             }
         }
         deviations.Sort();
