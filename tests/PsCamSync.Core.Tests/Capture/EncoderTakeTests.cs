@@ -16,7 +16,7 @@ public class EncoderTakeTests
         using var dir = new TempDirectory();
         var schedule = SimulatedTakeTests.ScheduleSoon(30, 3);
         using var session = CaptureSession.Start(SimulatedTakeTests.OpenSimulated(2),
-            new CaptureOptions { Schedule = schedule, Path = dir.Combine("take"), Encoder = VideoEncoder.Libx264 });
+            new CaptureOptions { Schedule = schedule, Path = dir.Combine("take"), Encoder = VideoEncoder.Libx264, LateToleranceNs = SimulatedTakeTests.PipelineLateTolerance(schedule) });
         var manifest = SimulatedTakeTests.Run(session);
         SimulatedTakeTests.AssertEveryFrame(manifest, 90);
         Assert.True(manifest.State == TakeState.Completed, SimulatedTakeTests.Describe(manifest));

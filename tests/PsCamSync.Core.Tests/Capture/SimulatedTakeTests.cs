@@ -19,6 +19,13 @@ public class SimulatedTakeTests
         return FrameSchedule.FromRateAndDuration(start, hz, FrameSchedule.NanosFromSeconds(seconds));
     }
 
+    /// <summary>
+    /// The late tolerance for takes whose subject is the pipeline (frames present, pixels, analysis), not the trigger
+    /// thread's wake-up: 90% of the period, ns. A shared CI machine can stall a thread for several ms (one stall of
+    /// 6.5 ms cost a 60 Hz take its quarter-period tolerance); wake-up error is measured by the bench, not asserted here.
+    /// </summary>
+    internal static long PipelineLateTolerance(FrameSchedule schedule) => schedule.PeriodNs * 9 / 10;
+
     internal static List<ICamera> OpenSimulated(int count, Action<int, SimulatedCameraOptions>? configure = null)
     {
         var backend = new SimulatedBackend(count, configure);
@@ -49,7 +56,7 @@ public class SimulatedTakeTests
         using var dir = new TempDirectory();
         // A 1 s lead covers the take's setup (rings locked into RAM, clock latches) with room for the warm-up trigger.
         var schedule = ScheduleSoon(60, 5, leadSeconds: 1.0);
-        using var session = CaptureSession.Start(OpenSimulated(3), new CaptureOptions { Schedule = schedule, Path = dir.Combine("take"), TriggerMode = SyncTriggerMode.Software });
+        using var session = CaptureSession.Start(OpenSimulated(3), new CaptureOptions { Schedule = schedule, Path = dir.Combine("take"), TriggerMode = SyncTriggerMode.Software, LateToleranceNs = PipelineLateTolerance(schedule) });
         var manifest = Run(session);
 
         Assert.Equal(300, schedule.EndIndex);

@@ -47,7 +47,7 @@ public sealed class TriggerModeTests
     private static (TakeManifest Manifest, TakeReport Report) Take(List<ICamera> cameras, double hz, double seconds, SyncTriggerMode? mode, TempDirectory dir)
     {
         var schedule = SimulatedTakeTests.ScheduleSoon(hz, seconds, leadSeconds: 1.0);
-        using var session = CaptureSession.Start(cameras, new CaptureOptions { Schedule = schedule, Path = dir.Combine("take"), TriggerMode = mode });
+        using var session = CaptureSession.Start(cameras, new CaptureOptions { Schedule = schedule, Path = dir.Combine("take"), TriggerMode = mode, LateToleranceNs = SimulatedTakeTests.PipelineLateTolerance(schedule) });
         var manifest = SimulatedTakeTests.Run(session);
         return (manifest, TakeAnalyzer.Analyze(session.TakePath));
     }
