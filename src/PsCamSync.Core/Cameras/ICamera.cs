@@ -65,6 +65,20 @@ public interface ICamera : IDisposable
     /// to tell whose ACTION_ACK came back; null for a camera without GVCP (USB3, or a backend that does not say).
     /// </summary>
     System.Net.IPEndPoint? GvcpEndPoint => null;
+
+    /// <summary>
+    /// True when this camera's backend sends action commands through its own SDK (<see cref="OpenActionPort"/>), as the
+    /// Spinnaker backend does with <c>spinSystemSendActionCommand</c>. A take whose cameras all come from one such backend
+    /// sends its ACTION_CMDs through that port; otherwise they go on the wire by GVCP to the cameras' subnet. The
+    /// acknowledgements a port returns carry the camera's <see cref="GvcpEndPoint"/> as their source. Default false.
+    /// </summary>
+    bool HasActionPort => false;
+
+    /// <summary>Opens the backend's action-command port (owned by the caller; one per take).</summary>
+    /// <exception cref="NotSupportedException"><see cref="HasActionPort"/> is false.</exception>
+    /// <exception cref="CameraException">The SDK could not provide the port.</exception>
+    Gvcp.IActionCommandPort OpenActionPort() =>
+        throw new NotSupportedException($"camera '{Info.Id}': the {Info.Backend} backend sends no action commands of its own; they go by GVCP.");
 }
 
 /// <summary>A source of cameras: discovery plus opening by id, serial or address.</summary>

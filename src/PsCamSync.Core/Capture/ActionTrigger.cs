@@ -36,7 +36,7 @@ internal sealed class ActionTrigger : IDisposable
     /// ns (20 ms), so that every armed slot is known to the writers before its frame comes.</summary>
     public const long ArmMarginNs = 20_000_000;
 
-    private readonly GvcpActionSender _sender;
+    private readonly IActionCommandPort _sender;
     private readonly ICamera[] _cameras;
     private readonly ulong[] _endpoints; // ActionAckRecord.KeyOf each camera's GVCP endpoint; 0 when it has none
     private readonly long _timescaleOffsetNs;
@@ -50,11 +50,11 @@ internal sealed class ActionTrigger : IDisposable
 
     /// <param name="mode">An action mode.</param>
     /// <param name="keys">The take's keys (set on every camera by <see cref="Configure"/>).</param>
-    /// <param name="sender">The sender (owned: disposed with this object).</param>
+    /// <param name="sender">Where the commands go (owned: disposed with this object): the GVCP sender, or a vendor SDK's port.</param>
     /// <param name="cameras">The take's cameras, in pipeline order (their <see cref="ICamera.GvcpEndPoint"/> tells whose ACK came back).</param>
     /// <param name="periodNs">Frame period, ns.</param>
     /// <param name="timescaleOffsetNs">Camera time minus shared time for Tn (0, or currentUtcOffset × 1e9 for TAI cameras), ns.</param>
-    public ActionTrigger(SyncTriggerMode mode, ActionKeys keys, GvcpActionSender sender, IReadOnlyList<ICamera> cameras, long periodNs, long timescaleOffsetNs)
+    public ActionTrigger(SyncTriggerMode mode, ActionKeys keys, IActionCommandPort sender, IReadOnlyList<ICamera> cameras, long periodNs, long timescaleOffsetNs)
     {
         if (mode == SyncTriggerMode.Software)
             throw new ArgumentException("Software triggers do not use action commands.", nameof(mode));
@@ -95,8 +95,8 @@ internal sealed class ActionTrigger : IDisposable
     /// <summary>Camera time minus shared time, ns, added to Tn for action times.</summary>
     public long TimescaleOffsetNs => _timescaleOffsetNs;
 
-    /// <summary>Where the ACTION_CMDs go.</summary>
-    public System.Net.IPEndPoint Destination => _sender.Destination;
+    /// <summary>Where the ACTION_CMDs go (<see cref="IActionCommandPort.Destination"/>).</summary>
+    public string Destination => _sender.Destination;
 
     /// <summary>Sets <paramref name="camera"/> up for this take's actions (keys, TriggerSource=Action0, exposure).</summary>
     /// <exception cref="FeatureException">A feature was refused.</exception>

@@ -370,7 +370,7 @@ public sealed class CaptureSession : IRunningTake
                 + (decision.Notes.Count > 0 ? ": " + string.Join("; ", decision.Notes) : ""),
             Actions = action is null ? null : new ActionTriggerInfo
             {
-                Destination = action.Destination.ToString(),
+                Destination = action.Destination,
                 DeviceKey = $"0x{action.Keys.DeviceKey:X8}",
                 GroupKey = $"0x{action.Keys.GroupKey:X8}",
                 GroupMask = $"0x{action.Keys.GroupMask:X8}",
@@ -451,14 +451,16 @@ public sealed class CaptureSession : IRunningTake
     }
 
     /// <summary>
-    /// Makes the take's action sender: fresh random keys, a socket on the interface that reaches the cameras (the one
+    /// Makes the take's action sender: the cameras' backend's own port when they all share one that has it
+    /// (<see cref="ICamera.HasActionPort"/>), else a socket on the interface that reaches the cameras (the one
     /// given, else the one whose IPv4 subnet holds the first camera's GVCP address), ACTION_CMDs to that subnet's broadcast
     /// on port 3956 (or <see cref="CaptureOptions.ActionPort"/>), and for the camera-timed modes the offset of
     /// the cameras' timescale (TAI cameras count currentUtcOffset seconds ahead of CLOCK_REALTIME, see
     /// <see cref="TimescaleMapping"/>), which must be the same for every camera.
     /// </summary>
     /// <exception cref="InvalidCaptureArgumentException">ActionInterface: no interface reaches the cameras, or the one given does
-    /// not exist; TriggerMode: the cameras count different timescales.</exception>
+    /// not exist; TriggerMode: the cameras count different timescales, or a camera has no GVCP address and no backend port.</exception>
+    /// <exception cref="CameraException">The backend's action port could not be opened.</exception>
     private static ActionTrigger CreateActionTrigger(SyncTriggerMode mode, IReadOnlyList<ICamera> cameras, CaptureOptions options, long periodNs)
     {
         long offset = 0;
@@ -471,6 +473,23 @@ public sealed class CaptureSession : IRunningTake
                     $"the cameras count different timescales ({string.Join(", ", cameras.Select(c => $"{c.Info.Id}: {plan.MappingFor(c).Name}"))}), so one action time cannot mean one instant for all; use -TriggerMode Action, or bring every camera into one PTP domain.");
             offset = offsets[0];
         }
+        if (cameras.All(c => c.HasActionPort) && cameras.Select(c => c.Info.Backend).Distinct(StringComparer.Ordinal).Count() == 1)
+        {
+            // The backend's SDK sends the commands (Spinnaker: spinSystemSendActionCommand); its ACKs name the cameras' addresses.
+            var port = cameras[0].OpenActionPort();
+            try
+            {
+                return new ActionTrigger(mode, Gvcp.ActionKeys.NewRandom(), port, cameras, periodNs, offset);
+            }
+            catch
+            {
+                port.Dispose();
+                throw;
+            }
+        }
+        if (cameras.FirstOrDefault(c => c.GvcpEndPoint is null) is { } noGvcp)
+            throw new InvalidCaptureArgumentException("TriggerMode",
+                $"camera '{noGvcp.Info.Id}' has no GVCP address and the take's cameras do not share a backend that sends action commands itself, so action commands cannot reach every camera; use -TriggerMode Software, or record the {noGvcp.Info.Backend} cameras in a take of their own.");
         Gvcp.GvcpActionSender sender;
         try
         {

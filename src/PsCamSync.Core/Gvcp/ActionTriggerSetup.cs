@@ -67,7 +67,7 @@ public static class ActionTriggerSetup
             action = $"the {absent} feature (GigE Vision action commands)";
         else if (EntriesOf(f, "TriggerSource") is { } sources && !sources.Contains("Action0"))
             action = $"TriggerSource entry Action0 (it offers {string.Join(", ", sources)})";
-        else if (camera.GvcpEndPoint is null)
+        else if (camera.GvcpEndPoint is null && !camera.HasActionPort)
             action = "a GVCP address (the backend does not give one)";
         if (action is not null)
             missing[SyncTriggerMode.Action] = action;

@@ -29,7 +29,7 @@ namespace PsCamSync.Core.Gvcp;
 /// sent (<see cref="LastSendNs"/>) and decides itself when an ack is overdue.</para>
 /// <para>Source: GigE Vision 2.0, ACTION_CMD/ACTION_ACK; the wire layout is in <see cref="ActionCommand"/>.</para>
 /// </remarks>
-public sealed class GvcpActionSender : IDisposable
+public sealed class GvcpActionSender : IActionCommandPort
 {
     /// <summary>Receive buffer, bytes: any GVCP datagram fits (an ACTION_ACK is 8; larger datagrams are counted as other).</summary>
     private const int ReceiveBufferBytes = 1536;
@@ -111,6 +111,9 @@ public sealed class GvcpActionSender : IDisposable
     /// <summary>Where <see cref="Send(in ActionCommand, bool)"/> sends: the subnet broadcast on the destination port, or the
     /// unicast destination of the options.</summary>
     public IPEndPoint Destination { get; }
+
+    /// <inheritdoc/>
+    string IActionCommandPort.Destination => Destination.ToString();
 
     /// <summary>The req_id of the latest command sent, 1-65535 (0 before the first).</summary>
     public ushort LastRequestId => Volatile.Read(ref _lastRequestId);
