@@ -487,6 +487,8 @@ public sealed class CaptureSession : IRunningTake
                 throw;
             }
         }
+        if (mode == SyncTriggerMode.CameraScheduler && cameras.Any(c => c.GvcpEndPoint is null))
+            return new ActionTrigger(mode, Gvcp.ActionKeys.NewRandom(), new SchedulerOnlyPort(), cameras, periodNs, offset);
         if (cameras.FirstOrDefault(c => c.GvcpEndPoint is null) is { } noGvcp)
             throw new InvalidCaptureArgumentException("TriggerMode",
                 $"camera '{noGvcp.Info.Id}' has no GVCP address and the take's cameras do not share a backend that sends action commands itself, so action commands cannot reach every camera; use -TriggerMode Software, or record the {noGvcp.Info.Backend} cameras in a take of their own.");

@@ -62,13 +62,15 @@ public static class ActionTriggerSetup
         if (!f.IsAvailable("TriggerSoftware"))
             missing[SyncTriggerMode.Software] = "the TriggerSoftware feature";
 
-        string? action = null;
+        // The action features and Action0 serve all three action modes; a way to send commands only the two that send them
+        // (the camera scheduler fires on its own: a USB3 camera with a scheduler needs no GVCP address).
+        string? actionFeatures = null;
         if (ActionFeatures.FirstOrDefault(n => !f.IsAvailable(n)) is { } absent)
-            action = $"the {absent} feature (GigE Vision action commands)";
+            actionFeatures = $"the {absent} feature (GigE Vision action commands)";
         else if (EntriesOf(f, "TriggerSource") is { } sources && !sources.Contains("Action0"))
-            action = $"TriggerSource entry Action0 (it offers {string.Join(", ", sources)})";
-        else if (camera.GvcpEndPoint is null && !camera.HasActionPort)
-            action = "a GVCP address (the backend does not give one)";
+            actionFeatures = $"TriggerSource entry Action0 (it offers {string.Join(", ", sources)})";
+        string? action = actionFeatures
+            ?? (camera.GvcpEndPoint is null && !camera.HasActionPort ? "a GVCP address (the backend does not give one)" : null);
         if (action is not null)
             missing[SyncTriggerMode.Action] = action;
 
@@ -90,7 +92,7 @@ public static class ActionTriggerSetup
         if (scheduled is not null)
             missing[SyncTriggerMode.ScheduledAction] = scheduled;
 
-        string? scheduler = action ?? ptp;
+        string? scheduler = actionFeatures ?? ptp;
         if (scheduler is null && SchedulerFeatures.FirstOrDefault(n => !f.IsAvailable(n)) is { } noScheduler)
             scheduler = $"the {noScheduler} feature (an action scheduler)";
         if (scheduler is null && periodNs % 1000 != 0)

@@ -117,6 +117,43 @@ public sealed class TriggerModeTests
     }
 
     [Fact]
+    public void CameraScheduler_WorksWithoutAGvcpAddress_WhileTheSendingModesNeedOne()
+    {
+        // USB3 cameras with an action scheduler (The Imaging Source's) have no GVCP address: the scheduler mode sends nothing.
+        using var dir = new TempDirectory();
+        var cameras = OpenLocked(1_000, -1_000).Select(c => (ICamera)new WithoutGvcp(c)).ToList();
+        var decision = TriggerModeChoice.Decide(cameras, null, FrameSchedule.PeriodFromFrameRate(50));
+        Assert.Equal(SyncTriggerMode.CameraScheduler, decision.Mode);
+        Assert.Contains(decision.Notes, n => n.StartsWith("not ScheduledAction: camera 'sim-0' lacks a GVCP address", StringComparison.Ordinal));
+        var e = Assert.Throws<InvalidCaptureArgumentException>(() => TriggerModeChoice.Decide(cameras, SyncTriggerMode.Action, FrameSchedule.PeriodFromFrameRate(50)));
+        Assert.Equal("TriggerMode", e.ParameterName);
+
+        var (m, r) = Take(cameras, 50, 2, SyncTriggerMode.CameraScheduler, dir);
+        Print("scheduler without GVCP", m, r);
+        SimulatedTakeTests.AssertEveryFrame(m, 100);
+        Assert.True(m.State == TakeState.Completed && m.Faults.Count == 0, SimulatedTakeTests.Describe(m));
+        Assert.Equal("none: the cameras' action schedulers fire on their own", m.Actions!.Destination);
+        Assert.Equal(0, m.Actions.Sent);
+        Assert.Equal(100, r.CompleteFrameSets);
+    }
+
+    /// <summary>A camera as a backend without GVCP gives it (USB3): everything delegated but the GVCP address.</summary>
+    private sealed class WithoutGvcp(ICamera inner) : ICamera
+    {
+        public CameraInfo Info => inner.Info;
+        public IFeatureMap Features => inner.Features;
+        public int FrameBytes => inner.FrameBytes;
+        public void ConfigureSoftwareTrigger(double? exposureUs) => inner.ConfigureSoftwareTrigger(exposureUs);
+        public (double ExposureUs, long BusyNs) TriggerTiming => inner.TriggerTiming;
+        public void StartAcquisition(IFrameTarget target) => inner.StartAcquisition(target);
+        public void Trigger(long frameIndex) => inner.Trigger(frameIndex);
+        public void StopAcquisition() => inner.StopAcquisition();
+        public bool TriggerMayBlock => inner.TriggerMayBlock;
+        public void Abandon() => inner.Abandon();
+        public void Dispose() => inner.Dispose();
+    }
+
+    [Fact]
     public void CameraScheduler_RefusedForAPeriodThatIsNotWholeMicroseconds()
     {
         using var dir = new TempDirectory();
