@@ -36,6 +36,27 @@ public sealed class CameraNotFoundException : PsCamSyncException
     public string CameraId { get; }
 }
 
+/// <summary>
+/// A camera backend named with <c>-Backend</c> cannot run on this machine (its vendor SDK or library is not installed).
+/// The message starts with <c>-Backend &lt;name&gt;:</c> and carries the backend's reason with the fix.
+/// </summary>
+public sealed class CameraBackendUnavailableException : PsCamSyncException
+{
+    /// <summary>Creates the error for backend <paramref name="backend"/>, unavailable for <paramref name="reason"/>.</summary>
+    public CameraBackendUnavailableException(string backend, string reason)
+        : base($"-Backend {backend}: the {backend} camera backend is not available on this machine: {reason}")
+    {
+        Backend = backend;
+        Reason = reason;
+    }
+
+    /// <summary>The backend's name (<c>Spinnaker</c>, <c>IC4</c>, <c>Aravis</c>).</summary>
+    public string Backend { get; }
+
+    /// <summary>Why it cannot run, with the fix (the backend's <c>UnavailableReason</c>).</summary>
+    public string Reason { get; }
+}
+
 /// <summary>A camera or backend failed while being opened, configured or streamed.</summary>
 public sealed class CameraException : PsCamSyncException
 {

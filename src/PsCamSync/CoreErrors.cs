@@ -10,7 +10,7 @@ internal static class CoreErrors
 {
     /// <summary>
     /// The ErrorCategory of a core exception: bad input → InvalidArgument, unknown camera → ObjectNotFound, camera
-    /// fault → DeviceError, take folder → <paramref name="takeFolderCategory"/> (WriteError or ReadError by call site),
+    /// fault → DeviceError, backend not installed → ResourceUnavailable, take folder → <paramref name="takeFolderCategory"/> (WriteError or ReadError by call site),
     /// feature → InvalidOperation; ptp4l: unreachable → ResourceUnavailable, no answer → OperationTimeout, malformed answer →
     /// InvalidData, management error status → InvalidOperation.
     /// </summary>
@@ -18,6 +18,7 @@ internal static class CoreErrors
     {
         InvalidCaptureArgumentException => ErrorCategory.InvalidArgument,
         CameraNotFoundException => ErrorCategory.ObjectNotFound,
+        CameraBackendUnavailableException => ErrorCategory.ResourceUnavailable,
         CameraException => ErrorCategory.DeviceError,
         TakeFolderException => takeFolderCategory,
         FeatureException => ErrorCategory.InvalidOperation,
@@ -34,6 +35,7 @@ internal static class CoreErrors
     {
         InvalidCaptureArgumentException a => a.ParameterName,
         CameraNotFoundException n => n.CameraId,
+        CameraBackendUnavailableException b => b.Backend,
         CameraException c => c.CameraId,
         TakeFolderException t => t.Path,
         FeatureException f => f.FeatureName,

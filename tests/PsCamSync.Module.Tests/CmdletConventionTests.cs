@@ -111,7 +111,8 @@ public class CmdletConventionTests
     /// <summary>Real output (see <see cref="ModuleRunspace.EnsureSamples"/>) by cmdlet and the parameter set its call bound.</summary>
     public static TheoryData<string, string, string> OutputCases() => new()
     {
-        { "Get-SyncCamera", AllSets, "$Samples.Cameras" },
+        { "Get-SyncCamera", "Camera", "$Samples.Cameras" },
+        { "Get-SyncCamera", "ListBackend", "$Samples.Backends" },
         { "Start-SyncCapture", "AsJob", "$Samples.Job" },
         { "Start-SyncCapture", "Wait", "$Samples.Result" },
         { "Stop-SyncCapture", "Job", "$Samples.Stopped" },

@@ -18,6 +18,7 @@ public class FormatAndTypesTests
     private static readonly IReadOnlyDictionary<string, string> SampleOf = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["PsCamSync.Core.Cameras.CameraInfo"] = "$Samples.Cameras",
+        ["PsCamSync.Core.Cameras.CameraBackendInfo"] = "$Samples.Backends",
         ["PsCamSync.Commands.SyncTakeResult"] = "$Samples.Result",
         ["PsCamSync.Core.Takes.TakeManifest"] = "$Samples.Result.Manifest",
         ["PsCamSync.Core.Analysis.TakeReport"] = "$Samples.Report",

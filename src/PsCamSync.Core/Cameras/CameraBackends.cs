@@ -30,6 +30,7 @@ public static class CameraBackends
     /// <paramref name="backend"/> is null, on the first available backend that has it.
     /// </summary>
     /// <exception cref="CameraNotFoundException">No backend has the camera; the message lists what was searched.</exception>
+    /// <exception cref="CameraBackendUnavailableException"><paramref name="backend"/> is named and cannot run here.</exception>
     public static ICamera Open(string id, string? backend, IReadOnlyList<ICameraBackend> backends)
     {
         if (string.IsNullOrWhiteSpace(id))
@@ -41,6 +42,8 @@ public static class CameraBackends
                 continue;
             if (!b.IsAvailable)
             {
+                if (backend is not null)
+                    throw new CameraBackendUnavailableException(b.Name, b.UnavailableReason ?? "it gives no reason.");
                 searched.Add($"{b.Name} (unavailable: {b.UnavailableReason})");
                 continue;
             }

@@ -96,6 +96,12 @@ public interface ICameraBackend
     /// <summary>Why the backend cannot run here, or null.</summary>
     string? UnavailableReason { get; }
 
+    /// <summary>
+    /// The native library file the backend loaded (a vendor SDK's path, e.g. <c>/opt/spinnaker/lib/libSpinnaker_C.so.4</c>),
+    /// or null when it loads none of its own or is unavailable. Default null.
+    /// </summary>
+    string? LibraryPath => null;
+
     /// <summary>Lists the cameras this backend can open now.</summary>
     IReadOnlyList<CameraInfo> Discover();
 

@@ -164,7 +164,7 @@ public sealed class ModuleRunspace : IDisposable
     /// <summary>
     /// Real output of every cmdlet and parameter set, made once (a short take waited for, one as a job, its reports,
     /// Test-PtpSync and Get-CameraTimestampDelta on simulated cameras with no ptp4l), in <c>$Samples</c>:
-    /// Cameras, Result, Report, PerCamera, ReportFiles (Export-SyncTakeReport -PassThru), Job, JobResult, Stopped (Stop-SyncCapture -Job of the ended job), Captures
+    /// Cameras, Backends (Get-SyncCamera -ListBackend), Result, Report, PerCamera, ReportFiles (Export-SyncTakeReport -PassThru), Job, JobResult, Stopped (Stop-SyncCapture -Job of the ended job), Captures
     /// (Get-SyncCapture of both takes), Waited (Wait-SyncCapture of both), Jitter (Measure-SyncJitter at two rates), Ptp, PtpQuiet, Delta.
     /// </summary>
     public void EnsureSamples()
@@ -187,6 +187,7 @@ public sealed class ModuleRunspace : IDisposable
                 $budget = $cameras | Select-Object -First 2 | Test-CaptureBudget -FrameRate 30 -Duration 2 -Path $TestTemp
                 $global:Samples = @{
                     Cameras   = $cameras
+                    Backends  = Get-SyncCamera -ListBackend
                     Result    = $result
                     Report    = $result | Measure-SyncTake
                     PerCamera = $result | Measure-SyncTake -PerCamera

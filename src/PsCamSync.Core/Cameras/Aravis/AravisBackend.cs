@@ -44,6 +44,9 @@ public sealed class AravisBackend : ICameraBackend
     /// <inheritdoc/>
     public string? UnavailableReason => _problem.Value;
 
+    /// <summary>The soname of libaravis-0.8 when it loads (the dynamic loader's search finds the file), else null.</summary>
+    public string? LibraryPath => IsAvailable ? AravisNative.Lib : null;
+
     /// <summary>
     /// Lists the cameras Aravis discovers now. Width, height and pixel format are read by opening each camera
     /// briefly, or through the open connection for cameras this process has open; a camera that cannot be read is
