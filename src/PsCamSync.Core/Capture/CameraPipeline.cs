@@ -175,7 +175,7 @@ internal sealed class CameraPipeline : IFrameTarget
                     if (IsWarmUp(drop.FrameIndex, drop.HostReceiveNs))
                         _warmUpFrames++;
                     else if (_window.Find(drop.FrameIndex, drop.HostReceiveNs) is var pos and >= 0)
-                        _window.Complete(pos, FrameStatus.Dropped, drop.DeviceTimestampNs, drop.HostReceiveNs, -1, -1);
+                        _window.Complete(pos, FrameStatus.Dropped, drop.DeviceTimestampNs, drop.HostReceiveNs, -1, -1, -1);
                     else
                         _extraFrames++;
                     worked = true;
@@ -251,13 +251,13 @@ internal sealed class CameraPipeline : IFrameTarget
         if (_window.TriggeredLate(pos, frame.HostReceiveNs, LateToleranceNs))
         {
             // The trigger may have reached the camera later than the tolerance: never recorded Captured on time.
-            _window.Complete(pos, FrameStatus.TriggerLate, frame.DeviceTimestampNs, frame.HostReceiveNs, -1, received);
+            _window.Complete(pos, FrameStatus.TriggerLate, frame.DeviceTimestampNs, frame.HostReceiveNs, -1, received, frame.DeviceFrameId);
             return;
         }
         long videoFrame = WriteVideo(frame);
         if (videoFrame < 0)
             status = FrameStatus.WriteFailed;
-        _window.Complete(pos, status, frame.DeviceTimestampNs, frame.HostReceiveNs, videoFrame, received);
+        _window.Complete(pos, status, frame.DeviceTimestampNs, frame.HostReceiveNs, videoFrame, received, frame.DeviceFrameId);
     }
 
     /// <summary>

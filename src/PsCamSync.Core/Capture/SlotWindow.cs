@@ -34,7 +34,7 @@ internal sealed class SlotWindow
 {
     private struct Slot
     {
-        public long FrameIndex, ScheduledNs, TriggerNs, AcknowledgedNs, DeviceTimestampNs, HostReceiveNs, VideoFrame, ReceivedBytes;
+        public long FrameIndex, ScheduledNs, TriggerNs, AcknowledgedNs, DeviceTimestampNs, HostReceiveNs, VideoFrame, ReceivedBytes, DeviceFrameId;
         public FrameStatus Status;
         public bool Final;
     }
@@ -58,6 +58,7 @@ internal sealed class SlotWindow
         s.TriggerNs = notice.TriggerNs;
         s.AcknowledgedNs = notice.AcknowledgedNs;
         s.VideoFrame = -1;
+        s.DeviceFrameId = -1;
         if (notice.Kind == TriggerNoticeKind.CameraLost)
         {
             s.Status = FrameStatus.CameraLost;
@@ -140,10 +141,12 @@ internal sealed class SlotWindow
         return best;
     }
 
-    /// <summary>Gives the slot at <paramref name="pos"/> its outcome; <paramref name="receivedBytes"/> as in <see cref="FrameRecord.ReceivedBytes"/>.</summary>
-    public void Complete(long pos, FrameStatus status, long deviceTimestampNs, long hostReceiveNs, long videoFrame, long receivedBytes)
+    /// <summary>Gives the slot at <paramref name="pos"/> its outcome; <paramref name="receivedBytes"/> and
+    /// <paramref name="deviceFrameId"/> as in <see cref="FrameRecord"/>.</summary>
+    public void Complete(long pos, FrameStatus status, long deviceTimestampNs, long hostReceiveNs, long videoFrame, long receivedBytes, long deviceFrameId)
     {
         ref var s = ref _slots[pos % _slots.Length];
+        s.DeviceFrameId = deviceFrameId;
         s.ReceivedBytes = receivedBytes;
         s.Status = status;
         s.DeviceTimestampNs = deviceTimestampNs;
@@ -186,7 +189,7 @@ internal sealed class SlotWindow
             return false;
         }
         ref var s = ref _slots[_head % _slots.Length];
-        record = new FrameRecord(s.FrameIndex, s.ScheduledNs, s.TriggerNs, s.DeviceTimestampNs, s.HostReceiveNs, s.Status, s.VideoFrame, s.ReceivedBytes);
+        record = new FrameRecord(s.FrameIndex, s.ScheduledNs, s.TriggerNs, s.DeviceTimestampNs, s.HostReceiveNs, s.Status, s.VideoFrame, s.ReceivedBytes, s.DeviceFrameId);
         _head++;
         return true;
     }

@@ -16,6 +16,10 @@ namespace PsCamSync.Core.Takes;
 /// <param name="ReceivedBytes">Bytes of the frame's payload that arrived from the camera: the frame size for a complete
 /// frame, fewer for an <see cref="FrameStatus.Incomplete"/> one, 0 when no frame arrived, -1 when not known (a dropped
 /// frame, a backend that cannot tell, or a table written before this column existed).</param>
+/// <param name="DeviceFrameId">The camera's own frame counter for this frame (GVSP block id, Spinnaker's
+/// <c>spinImageGetFrameID</c>, IC4's <c>device_frame_number</c>, the simulated camera's frames produced), so a slot can be
+/// traced to the camera's numbering; -1 without a frame, for a <see cref="FrameStatus.Dropped"/> one (its buffer never
+/// came), or in a table written before this column existed.</param>
 public readonly record struct FrameRecord(
     long FrameIndex,
     long ScheduledNs,
@@ -24,7 +28,8 @@ public readonly record struct FrameRecord(
     long HostReceiveNs,
     FrameStatus Status,
     long VideoFrame,
-    long ReceivedBytes = -1);
+    long ReceivedBytes = -1,
+    long DeviceFrameId = -1);
 
 /// <summary>Per-camera frame accounting: every scheduled slot falls in exactly one status bucket.</summary>
 public sealed class FrameCounts

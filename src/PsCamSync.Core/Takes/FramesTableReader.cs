@@ -110,13 +110,15 @@ public static class FramesTableReader
         }
     }
 
-    /// <summary>Checks the header and returns its column count: the current one, or the one before received_bytes.</summary>
+    /// <summary>Checks the header and returns its column count: the current one, or an earlier one (see
+    /// <see cref="FramesTableFormat.EarlierHeaders"/>).</summary>
     private static int CheckHeader(string path, IReadOnlyList<string> headers)
     {
         if (headers.SequenceEqual(FramesTableFormat.Header))
             return FramesTableFormat.Header.Length;
-        if (headers.SequenceEqual(FramesTableFormat.HeaderWithoutReceivedBytes))
-            return FramesTableFormat.HeaderWithoutReceivedBytes.Length;
+        foreach (var earlier in FramesTableFormat.EarlierHeaders)
+            if (headers.SequenceEqual(earlier))
+                return earlier.Length;
         throw new TakeFolderException(path,
                 $"{path}, line 1: not a frames table header; expected '{string.Join(",", FramesTableFormat.Header)}', found '{string.Join(",", headers)}'.");
     }
@@ -126,7 +128,8 @@ public static class FramesTableReader
         if (csv.FieldCount != expected)
             throw new TakeFolderException(path, $"{path}, line {line}: expected {expected} fields, found {csv.FieldCount}.");
         Span<long> numbers = stackalloc long[FramesTableFormat.Header.Length];
-        numbers[^1] = -1; // received_bytes: not known in a table written before the column existed
+        numbers[^2] = -1; // received_bytes and device_frame_id: not known in a table written before the column existed
+        numbers[^1] = -1;
         for (int i = 0; i < expected; i++)
         {
             if (i == FramesTableFormat.StatusColumn)
@@ -138,6 +141,6 @@ public static class FramesTableReader
         if (!FramesTableFormat.TryParseStatus(csv.GetSpan(FramesTableFormat.StatusColumn), out FrameStatus status))
             throw new TakeFolderException(path,
                 $"{path}, line {line}: status '{Encoding.UTF8.GetString(csv.GetSpan(FramesTableFormat.StatusColumn))}' is not one of {string.Join(", ", Enum.GetNames<FrameStatus>())}.");
-        return new FrameRecord(numbers[0], numbers[1], numbers[2], numbers[3], numbers[4], status, numbers[6], numbers[7]);
+        return new FrameRecord(numbers[0], numbers[1], numbers[2], numbers[3], numbers[4], status, numbers[6], numbers[7], numbers[8]);
     }
 }

@@ -7,7 +7,7 @@ namespace PsCamSync.Core.Takes;
 
 /// <summary>
 /// Writes one camera's frames table (CSV, via CsvHelper): header
-/// <c>frame_index,scheduled_ns,trigger_ns,device_timestamp_ns,host_receive_ns,status,video_frame,received_bytes</c>, one row per
+/// <c>frame_index,scheduled_ns,trigger_ns,device_timestamp_ns,host_receive_ns,status,video_frame,received_bytes,device_frame_id</c>, one row per
 /// schedule slot, LF line ends, invariant culture, <c>status</c> as the <see cref="FrameStatus"/> name.
 /// Rows stay in CsvHelper's buffer until <see cref="Flush"/>: the camera pipeline flushes after every batch of rows it
 /// writes (one <c>write(2)</c> per batch, usually one row), so rows reach the operating system as soon as they are
@@ -73,6 +73,7 @@ public sealed class FramesTableWriter : IDisposable
             _csv.WriteField(FramesTableFormat.StatusUtf8(record.Status));
             _csv.WriteField(record.VideoFrame, default);
             _csv.WriteField(record.ReceivedBytes, default);
+            _csv.WriteField(record.DeviceFrameId, default);
             _csv.EndRecord();
             RowCount++;
         }
@@ -125,10 +126,11 @@ public sealed class FramesTableWriter : IDisposable
 internal static class FramesTableFormat
 {
     public static readonly string[] Header =
-        ["frame_index", "scheduled_ns", "trigger_ns", "device_timestamp_ns", "host_receive_ns", "status", "video_frame", "received_bytes"];
+        ["frame_index", "scheduled_ns", "trigger_ns", "device_timestamp_ns", "host_receive_ns", "status", "video_frame", "received_bytes", "device_frame_id"];
 
-    /// <summary>The header before <c>received_bytes</c> was appended; such tables are read with ReceivedBytes -1.</summary>
-    public static readonly string[] HeaderWithoutReceivedBytes = Header[..^1];
+    /// <summary>The earlier headers, each the current one without its last columns: before <c>device_frame_id</c> (read with
+    /// DeviceFrameId -1) and before <c>received_bytes</c> too (ReceivedBytes -1 as well).</summary>
+    public static readonly string[][] EarlierHeaders = [Header[..^1], Header[..^2]];
 
     public const int StatusColumn = 5;
 

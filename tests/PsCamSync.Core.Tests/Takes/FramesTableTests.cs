@@ -7,14 +7,14 @@ namespace PsCamSync.Core.Tests.Takes;
 
 public class FramesTableTests
 {
-    private const string Header = "frame_index,scheduled_ns,trigger_ns,device_timestamp_ns,host_receive_ns,status,video_frame,received_bytes";
+    private const string Header = "frame_index,scheduled_ns,trigger_ns,device_timestamp_ns,host_receive_ns,status,video_frame,received_bytes,device_frame_id";
 
     private static readonly FrameRecord[] Rows =
     {
-        new(0, 1_790_000_000_000_000_000, 1_790_000_000_000_012_345, 1_790_000_000_000_020_000, 1_790_000_000_004_000_000, FrameStatus.Captured, 0, 262_144),
+        new(0, 1_790_000_000_000_000_000, 1_790_000_000_000_012_345, 1_790_000_000_000_020_000, 1_790_000_000_004_000_000, FrameStatus.Captured, 0, 262_144, 4_294_967_296),
         new(1, 1_790_000_000_016_666_667, 1_790_000_000_016_670_000, 0, 0, FrameStatus.TriggerMissed, -1, 0),
         new(2, 1_790_000_000_033_333_334, 0, 0, 0, FrameStatus.TriggerLate, -1),
-        new(3, 1_790_000_000_050_000_001, 1_790_000_000_050_000_100, 77, 1_790_000_000_054_000_000, FrameStatus.Incomplete, 1, 131_072),
+        new(3, 1_790_000_000_050_000_001, 1_790_000_000_050_000_100, 77, 1_790_000_000_054_000_000, FrameStatus.Incomplete, 1, 131_072, 17),
         new(4, 1_790_000_000_066_666_668, 1_790_000_000_066_666_700, -5, 1_790_000_000_070_000_000, FrameStatus.Dropped, -1),
         new(5, 1_790_000_000_083_333_335, 1_790_000_000_083_333_400, 9, 1_790_000_000_087_000_000, FrameStatus.WriteFailed, -1, 262_144),
         new(long.MaxValue, long.MaxValue, long.MinValue, long.MaxValue, 1, FrameStatus.Captured, long.MaxValue),
@@ -48,8 +48,8 @@ public class FramesTableTests
         string text = File.ReadAllText(path);
         Assert.Equal(
             Header + "\n" +
-            "0,1790000000000000000,1790000000000012345,1790000000000020000,1790000000004000000,Captured,0,262144\n" +
-            "1,1790000000016666667,1790000000016670000,0,0,TriggerMissed,-1,0\n",
+            "0,1790000000000000000,1790000000000012345,1790000000000020000,1790000000004000000,Captured,0,262144,4294967296\n" +
+            "1,1790000000016666667,1790000000016670000,0,0,TriggerMissed,-1,0,-1\n",
             text);
     }
 
@@ -128,15 +128,16 @@ public class FramesTableTests
     }
 
     [Theory]
-    [InlineData("2,1790000000033333334,0,0,0,Captured,x,1", 4, "video_frame 'x'")]
-    [InlineData("2,1790000000033333334,0,0,0,Captured,1,y", 4, "received_bytes 'y'")]
-    [InlineData("2,1790000000033333334,0,0,0,Captured,1", 4, "expected 8 fields, found 7")]
-    [InlineData("2,1790000000033333334,0,0,0,Exploded,1,1", 4, "status 'Exploded'")]
-    [InlineData("2,1790000000033333334,0,0,0,captured,1,1", 4, "status 'captured'")]
-    [InlineData("2,1.5,0,0,0,Captured,1,1", 4, "scheduled_ns '1.5'")]
-    [InlineData("2,99999999999999999999,0,0,0,Captured,1,1", 4, "scheduled_ns")]
-    [InlineData("2,1,0,0,0,Captured,1,8,9", 4, "found 9")]
-    [InlineData("2,\"1,0,0,0,Captured,1,1", 4, "line 4")]
+    [InlineData("2,1790000000033333334,0,0,0,Captured,x,1,3", 4, "video_frame 'x'")]
+    [InlineData("2,1790000000033333334,0,0,0,Captured,1,y,3", 4, "received_bytes 'y'")]
+    [InlineData("2,1790000000033333334,0,0,0,Captured,1,1,z", 4, "device_frame_id 'z'")]
+    [InlineData("2,1790000000033333334,0,0,0,Captured,1,1", 4, "expected 9 fields, found 8")]
+    [InlineData("2,1790000000033333334,0,0,0,Exploded,1,1,3", 4, "status 'Exploded'")]
+    [InlineData("2,1790000000033333334,0,0,0,captured,1,1,3", 4, "status 'captured'")]
+    [InlineData("2,1.5,0,0,0,Captured,1,1,3", 4, "scheduled_ns '1.5'")]
+    [InlineData("2,99999999999999999999,0,0,0,Captured,1,1,3", 4, "scheduled_ns")]
+    [InlineData("2,1,0,0,0,Captured,1,8,9,10", 4, "found 10")]
+    [InlineData("2,\"1,0,0,0,Captured,1,1,3", 4, "line 4")]
     public void Read_MalformedRow_NamesTheLine(string badRow, int line, string detail)
     {
         using var dir = new TempDirectory();
@@ -146,7 +147,7 @@ public class FramesTableTests
             writer.Write(Rows[0]);
             writer.Write(Rows[1]);
         }
-        File.AppendAllText(path, badRow + "\n" + "5,1,0,0,0,Captured,2,1\n");
+        File.AppendAllText(path, badRow + "\n" + "5,1,0,0,0,Captured,2,1,3\n");
         var e = Assert.Throws<TakeFolderException>(() => FramesTableReader.Read(path));
         Assert.Equal(path, e.Path);
         Assert.Contains($"line {line}", e.Message);
@@ -162,6 +163,16 @@ public class FramesTableTests
             "0,100,110,5,120,Captured,0\n1,200,210,0,0,TriggerMissed,-1\n");
         Assert.Equal(new FrameRecord[] { new(0, 100, 110, 5, 120, FrameStatus.Captured, 0, -1), new(1, 200, 210, 0, 0, FrameStatus.TriggerMissed, -1, -1) },
             FramesTableReader.Read(path));
+    }
+
+    [Fact]
+    public void Read_TableWithoutDeviceFrameId_GivesMinusOne()
+    {
+        using var dir = new TempDirectory();
+        string path = dir.Combine("older.frames.csv");
+        File.WriteAllText(path, "frame_index,scheduled_ns,trigger_ns,device_timestamp_ns,host_receive_ns,status,video_frame,received_bytes\n" +
+            "0,100,110,5,120,Captured,0,64\n");
+        Assert.Equal(new FrameRecord[] { new(0, 100, 110, 5, 120, FrameStatus.Captured, 0, 64, -1) }, FramesTableReader.Read(path));
     }
 
     [Fact]
