@@ -979,6 +979,7 @@ static int writable(const struct camera *c, const struct feature_def *d)
         ENTER(#fn); \
         if (!pbResult) LEAVE(SPINNAKER_ERR_INVALID_PARAMETER); \
         struct camera *c; int f; \
+        if (entry_of(hNode)) { *pbResult = 1; LEAVE(SPINNAKER_ERR_SUCCESS); } \
         const struct feature_def *d = node_of(hNode, &c, &f); \
         *pbResult = (bool8_t)(d ? (expr) : 0); \
         (void)f; \
