@@ -101,7 +101,7 @@ public sealed class SpinnakerBackend : ICameraBackend
     {
         SpinnakerNative.Check(SpinnakerNative.spinCameraListGetBySerial(list.DangerousGetHandle(), key, out var raw), "spinCameraListGetBySerial");
         SpinnakerCameraHandle? handle = raw != IntPtr.Zero ? new SpinnakerCameraHandle(raw) : null;
-        DeviceEntry? entry = handle is null ? null : Identify(handle.DangerousGetHandle());
+        DeviceEntry? entry = handle is null ? null : IdentifyOrRelease(handle);
         var seen = new List<DeviceEntry>();
         if (handle is null)
         {
@@ -110,7 +110,7 @@ public sealed class SpinnakerBackend : ICameraBackend
             {
                 SpinnakerNative.Check(SpinnakerNative.spinCameraListGet(list.DangerousGetHandle(), i, out var candidate), "spinCameraListGet");
                 var h = new SpinnakerCameraHandle(candidate);
-                var e = Identify(h.DangerousGetHandle());
+                var e = IdentifyOrRelease(h);
                 seen.Add(e);
                 if (e.Address.Length > 0 && string.Equals(e.Address, key, StringComparison.Ordinal))
                 {
@@ -200,6 +200,20 @@ public sealed class SpinnakerBackend : ICameraBackend
         }
         if (failure is not null)
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
+    }
+
+    /// <summary><see cref="Identify"/>, releasing <paramref name="handle"/> when it throws.</summary>
+    private static DeviceEntry IdentifyOrRelease(SpinnakerCameraHandle handle)
+    {
+        try
+        {
+            return Identify(handle.DangerousGetHandle());
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Serial, vendor, model and GigE address from the camera's transport-layer node map (no Init needed).</summary>
