@@ -87,8 +87,11 @@ public sealed class SpinnakerStreamTests
         camera.StartAcquisition(target);
         SpinnakerStandIn.Vanish(0, true);
         WaitFor(() => !target.Faults.IsEmpty);
+        SpinnakerStandIn.Fail("spinCameraDeInit", -1010, 1); // the camera does not answer its release either
         camera.Abandon();
         camera.Dispose(); // does nothing after Abandon
+        var abandon = ((SpinnakerCamera)camera).AbandonFault;
+        Assert.Equal("spinCameraDeInit", Assert.IsType<SpinnakerException>(abandon?.InnerException).Function);
         var fault = Assert.Single(target.Faults);
         Assert.Contains("stopped answering", fault.Message);
         Assert.Equal("SPINNAKER_ERR_IO", Assert.IsType<SpinnakerException>(fault.Exception!.InnerException).ErrorName);

@@ -125,6 +125,7 @@ struct camera {
     char serial[16];
     uint32_t ip;
     int usb, vanished, initialized, streaming, stop;
+    int handles; /* live spinCamera handles of this camera; the last release de-initialises it, as the SDK does */
     int64_t width, height, pixel_format, acq_mode, trig_selector, trig_mode, trig_source, trig_overlap, exposure_auto;
     double exposure_us, frame_rate_hz;
     int frame_rate_enable;
@@ -562,6 +563,7 @@ static spinError new_camera_handle(int k, spinCamera *phCamera)
         return SPINNAKER_ERR_OUT_OF_MEMORY;
     *h = (struct cam_handle){ CAM_MAGIC, k };
     g_live_cameras++;
+    g_cams[k].handles++;
     *phCamera = h;
     return SPINNAKER_ERR_SUCCESS;
 }
@@ -666,6 +668,16 @@ SPINC_API spinCameraRelease(spinCamera hCamera)
     ((struct cam_handle *)hCamera)->magic = 0;
     free(hCamera);
     g_live_cameras--;
+    if (--c->handles == 0 && c->initialized) {
+        stop_streaming(k);
+        c->sched_active = 0;
+        c->initialized = 0;
+        if (c->device_map.magic == MAP_MAGIC + 1) {
+            c->device_map.magic = MAP_MAGIC;
+            g_live_nodemaps--;
+        }
+        log_event("DeInit (by the last release) %s", c->serial);
+    }
     log_event("Release %s", c->serial);
     LEAVE(SPINNAKER_ERR_SUCCESS);
 }

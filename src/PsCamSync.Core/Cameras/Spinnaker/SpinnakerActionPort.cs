@@ -108,9 +108,9 @@ public sealed class SpinnakerActionPort : IActionCommandPort
         Interlocked.Increment(ref _sent);
         if (error != SpinnakerNative.Success)
         {
-            Interlocked.Increment(ref _failures);
             var e = new SpinnakerException(error, "spinSystemSendActionCommand");
             Interlocked.CompareExchange(ref _pending, new CameraException("(action port)", $"Action command {request.Id} was refused: {e.Message}", e), null);
+            Interlocked.Increment(ref _failures); // after the exception is in place: a caller that sees the count finds it
             return;
         }
         int n = (int)Math.Min(size, (nuint)MaxResults);

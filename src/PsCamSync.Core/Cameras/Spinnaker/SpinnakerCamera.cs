@@ -217,9 +217,16 @@ public sealed class SpinnakerCamera : ICamera
         return new SpinnakerActionPort(Id);
     }
 
+    /// <summary>
+    /// What went wrong when <see cref="Abandon"/> gave the camera up (a <see cref="CameraException"/> with the
+    /// <see cref="SpinnakerException"/> inside), or null. Abandon does not throw: the camera is gone either way.
+    /// </summary>
+    public CameraException? AbandonFault { get; private set; }
+
     /// <inheritdoc/>
     /// <remarks>No AcquisitionStop and no feature access: the receive thread is joined, then <c>spinCameraDeInit</c> and
-    /// <c>spinCameraRelease</c> give the camera up (what the SDK does on the wire then may take its own timeouts).</remarks>
+    /// <c>spinCameraRelease</c> give the camera up (what the SDK does on the wire then may take its own timeouts). Their
+    /// errors go to <see cref="AbandonFault"/>.</remarks>
     public void Abandon()
     {
         SpinnakerStream? stream;
@@ -275,8 +282,12 @@ public sealed class SpinnakerCamera : ICamera
                 failure ??= e;
             }
         }
-        if (failure is not null && throwErrors)
-            throw new CameraException(Id, $"Camera '{Id}': releasing it failed: {failure.Message}", failure);
+        if (failure is null)
+            return;
+        var fault = new CameraException(Id, $"Camera '{Id}': releasing it failed: {failure.Message}", failure);
+        if (throwErrors)
+            throw fault;
+        AbandonFault = fault;
     }
 
     private IntPtr Handle
