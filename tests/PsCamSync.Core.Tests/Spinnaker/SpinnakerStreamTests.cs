@@ -8,6 +8,7 @@ using PsCamSync.Core.Takes;
 using PsCamSync.Core.Tests.Capture;
 using PsCamSync.Core.Tests.Support;
 using PsCamSync.Core.Timing;
+using Xunit.Abstractions;
 
 namespace PsCamSync.Core.Tests.Spinnaker;
 
@@ -15,6 +16,10 @@ namespace PsCamSync.Core.Tests.Spinnaker;
 [Collection("Takes")]
 public sealed class SpinnakerStreamTests
 {
+    private readonly ITestOutputHelper _output;
+
+    public SpinnakerStreamTests(ITestOutputHelper output) => _output = output;
+
     private sealed class Collector(int bytes) : IFrameTarget
     {
         public readonly ConcurrentQueue<FrameBuffer> Frames = new();
@@ -156,6 +161,9 @@ public sealed class SpinnakerStreamTests
                 Assert.All(manifest.Cameras, c => Assert.Equal(100, c.ActionAcks!.Acknowledged));
             }
             var report = TakeAnalyzer.Analyze(session.TakePath);
+            _output.WriteLine($"{mode}: {report.CompleteFrameSets} frame sets; device skew p50 {report.DeviceSkew.P50Ns / 1e3:0.0} µs p99 {report.DeviceSkew.P99Ns / 1e3:0.0} µs; " +
+                $"mapped skew p50 {report.MappedDeviceSkew.P50Ns / 1e3:0.0} µs p99 {report.MappedDeviceSkew.P99Ns / 1e3:0.0} µs; trigger skew p99 {report.TriggerSkew.P99Ns / 1e3:0.0} µs; " +
+                $"wake p99 {manifest.TriggerThread?.WakeErrorP99Us:0.0} µs");
             Assert.Equal(100, report.CompleteFrameSets);
             Assert.Equal("Index", report.MatchedBy);
             Assert.All(report.Cameras, c => Assert.Equal((100, 0), (c.Captured, c.Missing)));
@@ -166,5 +174,90 @@ public sealed class SpinnakerStreamTests
                 c.Dispose();
         }
         SpinnakerStandIn.AssertNoLiveHandles();
+    }
+
+    [Fact]
+    public void ATriggerWhileTheSensorIsBusy_IsIgnored_AndATriggerBeforeSetUp_IsRefused()
+    {
+        var backend = SpinnakerStandIn.Backend();
+        using (var camera = backend.Open("20000001"))
+        {
+            var early = Assert.Throws<CameraException>(() => camera.Trigger(0));
+            Assert.Contains("before ConfigureSoftwareTrigger", early.Message);
+            camera.ConfigureSoftwareTrigger(20_000); // 20 ms exposure + 1 ms readout
+            var (exposureUs, busyNs) = camera.TriggerTiming;
+            Assert.Equal(20_000, exposureUs);
+            Assert.True(busyNs >= 21_000_000, $"busy {busyNs} ns");
+            var target = new Collector(camera.FrameBytes);
+            camera.StartAcquisition(target);
+            camera.Trigger(0);
+            camera.Trigger(1); // during the exposure of frame 0
+            WaitFor(() => target.Frames.Count >= 1);
+            Thread.Sleep(50);
+            camera.StopAcquisition();
+            Assert.Single(target.Frames);
+            Assert.Empty(target.Faults);
+        }
+        SpinnakerStandIn.AssertNoLiveHandles();
+    }
+
+    [Fact]
+    public void FailingGrabsAndTriggersWhileStreaming_AreReportedToTheTarget_AndStreamingGoesOn()
+    {
+        var backend = SpinnakerStandIn.Backend();
+        using (var camera = backend.Open("20000002"))
+        {
+            camera.ConfigureSoftwareTrigger(1000);
+            var target = new Collector(camera.FrameBytes);
+            SpinnakerStandIn.Fail("spinCameraGetNextImageEx", -1012, 1);
+            camera.StartAcquisition(target);
+            WaitFor(() => !target.Faults.IsEmpty);
+            SpinnakerStandIn.Fail("spinCommandExecute", -2007, 1);
+            camera.Trigger(7);
+            camera.Trigger(8);
+            WaitFor(() => target.Frames.Count >= 1);
+            camera.StopAcquisition();
+            var faults = target.Faults.ToList();
+            Assert.Equal(2, faults.Count);
+            Assert.Contains("receiving frames failed: spinCameraGetNextImageEx failed with SPINNAKER_ERR_ABORT (-1012)", faults[0].Message);
+            Assert.Contains("software trigger for frame 7 failed: spinCommandExecute failed with GENICAM_ERR_TIMEOUT (-2007)", faults[1].Message);
+            Assert.Single(target.Frames); // frame 8's trigger worked
+        }
+        SpinnakerStandIn.AssertNoLiveHandles();
+    }
+
+    [Fact]
+    public void Discover_ReadsAnOpenCameraThroughItsOpenHandle()
+    {
+        var backend = SpinnakerStandIn.Backend();
+        using (var camera = backend.Open("20000001"))
+        {
+            camera.Features.SetInteger("Width", 96);
+            var listed = backend.Discover();
+            Assert.Equal([96, 64], listed.Select(c => c.Width));
+            camera.Features.SetInteger("Width", 64);
+            Assert.Throws<CameraException>(() => backend.Open("20000001")); // one open per process
+        }
+        SpinnakerStandIn.AssertNoLiveHandles();
+    }
+
+    [Fact]
+    public void TheOverrideVariable_IsReadByTheBackend()
+    {
+        using var dir = new TempDirectory();
+        string missing = dir.Combine("nowhere.so");
+        string? before = Environment.GetEnvironmentVariable(SpinnakerBackend.LibraryOverrideVariable);
+        try
+        {
+            Environment.SetEnvironmentVariable(SpinnakerBackend.LibraryOverrideVariable, missing);
+            var backend = new SpinnakerBackend(["libSpinnaker_C.so.99-not-here"]);
+            Assert.Contains($"{SpinnakerBackend.LibraryOverrideVariable} names '{missing}'", backend.UnavailableReason);
+            Environment.SetEnvironmentVariable(SpinnakerBackend.LibraryOverrideVariable, SpinnakerStandIn.Path);
+            Assert.True(new SpinnakerBackend(["libSpinnaker_C.so.99-not-here"]).IsAvailable);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(SpinnakerBackend.LibraryOverrideVariable, before);
+        }
     }
 }
