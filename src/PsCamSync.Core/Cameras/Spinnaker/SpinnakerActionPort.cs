@@ -46,7 +46,7 @@ public sealed class SpinnakerActionPort : IActionCommandPort
         {
             throw new CameraException(cameraId, $"Camera '{cameraId}': the Spinnaker system for action commands could not be obtained: {e.Message}", e);
         }
-        _thread = new Thread(Run) { IsBackground = true, Name = "PsCamSync Spinnaker actions" };
+        _thread = new Thread(Run) { IsBackground = true, Name = "PsCamSync Spinnaker actions", Priority = ThreadPriority.Highest };
         _thread.Start();
     }
 
@@ -82,8 +82,24 @@ public sealed class SpinnakerActionPort : IActionCommandPort
     /// <inheritdoc/>
     public bool TryTakeAck(out ActionAckRecord ack) => _acks.TryDequeue(out ack);
 
+    /// <summary>
+    /// SCHED_FIFO priority the port's thread runs at: one below the trigger thread's default
+    /// (<see cref="TriggerTimerOptions.FifoPriority"/>), since it carries the trigger thread's commands; 0 when the
+    /// kernel refused (no CAP_SYS_NICE; then <see cref="FifoRefused"/> says so) or before the thread started.
+    /// </summary>
+    public int FifoPriority { get; private set; }
+
+    /// <summary>Why SCHED_FIFO was refused (errno), or null.</summary>
+    public string? FifoRefused { get; private set; }
+
     private unsafe void Run()
     {
+        int wanted = new TriggerTimerOptions().FifoPriority - 1;
+        var param = new LibC.SchedParam { Priority = wanted };
+        if (wanted > 0 && LibC.SchedSetScheduler(0, LibC.SCHED_FIFO, in param) == 0)
+            FifoPriority = wanted;
+        else
+            FifoRefused = $"SCHED_FIFO {wanted}: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}";
         while (true)
         {
             while (_requests.TryDequeue(out var request))
