@@ -106,7 +106,7 @@ static const struct feature_def FEATURES[F_COUNT] = {
     [F_TL_SERIAL] = { "DeviceSerialNumber", MAP_TL, StringNode, RO, {0}, {0} },
     [F_TL_VENDOR] = { "DeviceVendorName", MAP_TL, StringNode, RO, {0}, {0} },
     [F_TL_MODEL] = { "DeviceModelName", MAP_TL, StringNode, RO, {0}, {0} },
-    [F_TL_TYPE] = { "DeviceType", MAP_TL, EnumerationNode, RO, { "GigEVision", "USB3Vision" }, { 0, 1 } },
+    [F_TL_TYPE] = { "DeviceType", MAP_TL, EnumerationNode, RO, { "GEV", "U3V" }, { 3, 9 } }, /* TransportLayerDefsC.h DeviceType_GEV, DeviceType_U3V */
     [F_TL_IP] = { "GevDeviceIPAddress", MAP_TL, IntegerNode, RO, {0}, {0} },
 };
 
@@ -1271,7 +1271,7 @@ static int64_t enum_value(struct camera *c, int f)
     if (f == F_PTPSERVO)
         return c->ptp_enable ? 1 : 0;
     if (f == F_TL_TYPE)
-        return c->usb;
+        return c->usb ? 9 : 3;
     (void)k;
     int64_t *field = enum_field(c, f);
     return field ? *field : 0;

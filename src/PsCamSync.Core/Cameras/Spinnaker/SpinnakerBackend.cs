@@ -99,7 +99,14 @@ public sealed class SpinnakerBackend : ICameraBackend
 
     private SpinnakerCamera OpenFrom(SpinnakerCameraListHandle list, string key)
     {
-        SpinnakerNative.Check(SpinnakerNative.spinCameraListGetBySerial(list.DangerousGetHandle(), key, out var raw), "spinCameraListGetBySerial");
+        // By serial first (an IPv4 address is never a serial); a serial the SDK does not know may come back as a null
+        // handle or as an error, and either way the list is searched by serial and address.
+        IntPtr raw = IntPtr.Zero;
+        // Dotted quads only: IPAddress.TryParse reads a bare number such as the serial 20000001 as an IPv4 address too.
+        bool isAddress = key.Count(ch => ch == '.') == 3 && System.Net.IPAddress.TryParse(key, out var ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork;
+        int bySerial = isAddress ? SpinnakerNative.Success : SpinnakerNative.spinCameraListGetBySerial(list.DangerousGetHandle(), key, out raw);
+        if (bySerial != SpinnakerNative.Success)
+            raw = IntPtr.Zero;
         SpinnakerCameraHandle? handle = raw != IntPtr.Zero ? new SpinnakerCameraHandle(raw) : null;
         DeviceEntry? entry = handle is null ? null : IdentifyOrRelease(handle);
         var seen = new List<DeviceEntry>();
@@ -112,7 +119,7 @@ public sealed class SpinnakerBackend : ICameraBackend
                 var h = new SpinnakerCameraHandle(candidate);
                 var e = IdentifyOrRelease(h);
                 seen.Add(e);
-                if (e.Address.Length > 0 && string.Equals(e.Address, key, StringComparison.Ordinal))
+                if (string.Equals(e.Serial, key, StringComparison.Ordinal) || e.Address.Length > 0 && string.Equals(e.Address, key, StringComparison.Ordinal))
                 {
                     handle = h;
                     entry = e;
@@ -126,7 +133,8 @@ public sealed class SpinnakerBackend : ICameraBackend
         if (handle is null || entry is null)
             throw new CameraNotFoundException(key,
                 $"-CameraId: Spinnaker found no camera with serial or address '{key}' " +
-                $"(found: {(seen.Count == 0 ? "none" : string.Join(", ", seen.Select(d => d.Address.Length > 0 ? $"{d.Serial} at {d.Address}" : $"{d.Serial} (USB3)")))}). " +
+                $"(found: {(seen.Count == 0 ? "none" : string.Join(", ", seen.Select(d => d.Address.Length > 0 ? $"{d.Serial} at {d.Address}" : $"{d.Serial} (USB3)")))}" +
+                (bySerial != SpinnakerNative.Success ? $"; spinCameraListGetBySerial answered {SpinnakerException.NameOf(bySerial)}" : "") + "). " +
                 "Run Get-SyncCamera to list the cameras.");
 
         bool initialised = false;
@@ -224,7 +232,8 @@ public sealed class SpinnakerBackend : ICameraBackend
         string serial = map.GetString("DeviceSerialNumber");
         string vendor = map.IsAvailable("DeviceVendorName") ? map.GetString("DeviceVendorName") : "";
         string model = map.IsAvailable("DeviceModelName") ? map.GetString("DeviceModelName") : "";
-        bool gige = !map.IsAvailable("DeviceType") || map.GetEnumeration("DeviceType") == "GigEVision";
+        // TLDevice DeviceType entries are GenTL's (TransportLayerDefsC.h: GEV, U3V, ...); SFNC spells GigE "GigEVision".
+        bool gige = !map.IsAvailable("DeviceType") || map.GetEnumeration("DeviceType") is "GEV" or "GigEVision";
         uint address = gige && map.IsAvailable("GevDeviceIPAddress") ? unchecked((uint)map.GetInteger("GevDeviceIPAddress")) : 0;
         return new DeviceEntry(serial, vendor, model, address == 0 ? "" : Format(address), address);
     }
