@@ -10,7 +10,7 @@ namespace PsCamSync.Core.Cameras;
 public static class CameraBackends
 {
     /// <summary>Backend names users can type, for tab completion and validation.</summary>
-    public static readonly IReadOnlyList<string> Names = new[] { "Simulated", "Aravis" };
+    public static readonly IReadOnlyList<string> Names = new[] { "Simulated", "Aravis", "Spinnaker" };
 
     /// <summary>Builds one backend by name; the simulated one with the process's <see cref="SimulatedModel.Current"/>.</summary>
     /// <param name="name">A name from <see cref="Names"/> (case-insensitive).</param>
@@ -22,6 +22,7 @@ public static class CameraBackends
             ? new SimulatedBackend(simulatedCount, (_, o) => model.ApplyTo(o))
             : new SimulatedBackend(simulatedCount),
         "aravis" => new AravisBackend(),
+        "spinnaker" => new Spinnaker.SpinnakerBackend(),
         _ => throw new InvalidCaptureArgumentException("Backend", $"'{name}' is not a camera backend; use one of {string.Join(", ", Names)}."),
     };
 

@@ -129,15 +129,15 @@ internal sealed class ActionTrigger : IDisposable
             case SyncTriggerMode.Action:
             {
                 long sent = SharedTimeline.NowNs();
-                ushort id = _sender.Send(Keys.Immediate, acknowledge: true);
-                Volatile.Write(ref _frameOfRequest[id], n);
+                Volatile.Write(ref _frameOfRequest[_sender.NextRequestId], n); // before the send: its ACK may be taken first
+                _sender.Send(Keys.Immediate, acknowledge: true);
                 Interlocked.Increment(ref _sent);
                 return sent;
             }
             case SyncTriggerMode.ScheduledAction:
             {
-                ushort id = _sender.Send(Keys.ScheduledAt(dueNs + _timescaleOffsetNs), acknowledge: true);
-                Volatile.Write(ref _frameOfRequest[id], n);
+                Volatile.Write(ref _frameOfRequest[_sender.NextRequestId], n);
+                _sender.Send(Keys.ScheduledAt(dueNs + _timescaleOffsetNs), acknowledge: true);
                 Interlocked.Increment(ref _sent);
                 return dueNs;
             }
@@ -149,8 +149,8 @@ internal sealed class ActionTrigger : IDisposable
     /// <summary>One immediate action for the warm-up frame (before the first slot; not counted as a slot's action).</summary>
     public void WarmUp()
     {
-        ushort id = _sender.Send(Keys.Immediate, acknowledge: true);
-        Volatile.Write(ref _frameOfRequest[id], TriggerLoop.WarmUpFrameIndex);
+        Volatile.Write(ref _frameOfRequest[_sender.NextRequestId], TriggerLoop.WarmUpFrameIndex);
+        _sender.Send(Keys.Immediate, acknowledge: true);
     }
 
     /// <summary>Arms the camera scheduler of <paramref name="camera"/> so that it fires from slot <paramref name="fromIndex"/> on

@@ -19,6 +19,9 @@ internal sealed class SchedulerOnlyPort : IActionCommandPort
     public ushort Send(in ActionCommand command, bool acknowledge) => (ushort)Interlocked.Increment(ref _requestId);
 
     /// <inheritdoc/>
+    public ushort NextRequestId => (ushort)(Volatile.Read(ref _requestId) + 1);
+
+    /// <inheritdoc/>
     public bool TryTakeAck(out ActionAckRecord ack)
     {
         ack = default;

@@ -123,8 +123,8 @@ public static class ActionTriggerSetup
     }
 
     /// <summary>
-    /// Configures one frame per action 0 (TriggerSelector=FrameStart, AcquisitionMode=Continuous, TriggerMode=On,
-    /// TriggerSource=Action0) with the take's keys on ActionSelector 0, and the exposure.
+    /// Configures one frame per action 0 (TriggerSelector=FrameStart, AcquisitionMode=Continuous, TriggerSource=Action0
+    /// written while TriggerMode=Off, then TriggerMode=On) with the take's keys on ActionSelector 0, and the exposure.
     /// </summary>
     /// <param name="camera">An open camera that is not streaming.</param>
     /// <param name="exposureUs">Exposure in µs, or null to keep the current one.</param>
@@ -141,8 +141,10 @@ public static class ActionTriggerSetup
                 f.SetFloat("ExposureTime", us);
             f.SetEnumeration("TriggerSelector", "FrameStart");
             f.SetEnumeration("AcquisitionMode", "Continuous");
-            f.SetEnumeration("TriggerMode", "On");
+            // TriggerSource is changed with TriggerMode Off: cameras such as FLIR's refuse it while the trigger is on.
+            f.SetEnumeration("TriggerMode", "Off");
             f.SetEnumeration("TriggerSource", "Action0");
+            f.SetEnumeration("TriggerMode", "On");
             f.SetInteger("ActionDeviceKey", keys.DeviceKey);
             f.SetInteger("ActionSelector", 0);
             f.SetInteger("ActionGroupKey", keys.GroupKey);

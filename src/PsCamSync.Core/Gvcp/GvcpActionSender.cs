@@ -115,6 +115,9 @@ public sealed class GvcpActionSender : IActionCommandPort
     /// <inheritdoc/>
     string IActionCommandPort.Destination => Destination.ToString();
 
+    /// <inheritdoc/>
+    ushort IActionCommandPort.NextRequestId => NextRequestId();
+
     /// <summary>The req_id of the latest command sent, 1-65535 (0 before the first).</summary>
     public ushort LastRequestId => Volatile.Read(ref _lastRequestId);
 

@@ -23,6 +23,13 @@ public interface IActionCommandPort : IDisposable
     /// <exception cref="CameraException">The SDK refused the command (vendor ports).</exception>
     ushort Send(in ActionCommand command, bool acknowledge);
 
+    /// <summary>
+    /// The request id the next <see cref="Send"/> will use (1-65535, wrapping past 0). The caller records what the id stands
+    /// for before sending, because an acknowledgement may be taken before <see cref="Send"/> returns. Read from the thread
+    /// that calls <see cref="Send"/>.
+    /// </summary>
+    ushort NextRequestId { get; }
+
     /// <summary>Takes one acknowledgement that has arrived; false when none is waiting. Never blocks.</summary>
     /// <param name="ack">The ack id (the request id of its command), status and the answering device's IPv4 address and
     /// GVCP port.</param>

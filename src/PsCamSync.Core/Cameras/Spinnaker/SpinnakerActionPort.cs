@@ -80,6 +80,9 @@ public sealed class SpinnakerActionPort : IActionCommandPort
     }
 
     /// <inheritdoc/>
+    public ushort NextRequestId => _nextId == ushort.MaxValue ? (ushort)1 : (ushort)(_nextId + 1);
+
+    /// <inheritdoc/>
     public bool TryTakeAck(out ActionAckRecord ack) => _acks.TryDequeue(out ack);
 
     /// <summary>

@@ -49,6 +49,9 @@ public sealed class SpinnakerBackend : ICameraBackend
     /// <inheritdoc/>
     public string? UnavailableReason => _problem.Value;
 
+    /// <summary>The libSpinnaker_C file loaded: the override path, or the soname the dynamic loader found; null when unavailable.</summary>
+    public string? LibraryPath => IsAvailable ? SpinnakerLibrary.LoadedFile : null;
+
     /// <summary>One camera of the SDK's list, from its transport-layer node map.</summary>
     internal sealed record DeviceEntry(string Serial, string Vendor, string Model, string Address, uint AddressValue);
 

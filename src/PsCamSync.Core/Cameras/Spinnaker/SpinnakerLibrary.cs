@@ -18,6 +18,9 @@ internal static class SpinnakerLibrary
 
     private static readonly Lock Gate = new();
 
+    /// <summary>The file last registered: the override path, or the soname the dynamic loader found; null before.</summary>
+    public static string? LoadedFile { get; private set; }
+
     /// <summary>Why the library cannot be used, or null when it loaded and was registered.</summary>
     public static string? Probe(IReadOnlyList<string> candidates, string? overridePath)
     {
@@ -50,6 +53,7 @@ internal static class SpinnakerLibrary
                 return $"{file} loaded but has no '{export}'; install a Spinnaker SDK (2.x or later) whose libSpinnaker_C exports it.";
         }
         VendorLibraries.Register(SpinnakerNative.Lib, handle);
+        LoadedFile = file;
         return null;
     }
 }
