@@ -7,9 +7,13 @@
 
 BeforeDiscovery {
     $script:Backends = @(
+        # DefaultMode: what a take chooses in a fresh recorder process (PTP not yet enabled there); CameraTimed: the mode
+        # that fires on the cameras' PTP clocks, once Test-PtpSync has enabled their PTP in this process.
         @{ Name = 'Spinnaker'; Folder = 'spinnaker'; Variable = 'PSCAMSYNC_SPINNAKER_LIBRARY'; Soname = 'libSpinnaker_C.so'
+           DefaultMode = 'Action'; CameraTimed = 'ScheduledAction'
            Missing = 'libSpinnaker_C.so.* not found; install the Spinnaker SDK for Linux arm64/x64' }
         @{ Name = 'IC4'; Folder = 'ic4'; Variable = 'PSCAMSYNC_IC4_LIBRARY'; Soname = 'libic4core.so'
+           DefaultMode = 'Software'; CameraTimed = 'CameraScheduler'
            Missing = 'libic4core.so not found; install IC Imaging Control 4 (ic4) for Linux arm64/x64' }
     )
     # Where the real SDK is installed, its absence cannot be shown: those tests skip (no CI machine has the SDKs).
@@ -92,7 +96,7 @@ Describe 'The <Name> backend on its stand-in library' -Tag CI -ForEach $Backends
     BeforeAll {
         Set-Item "Env:$Variable" $StandIn[$Folder]
         $script:Cameras = @(Get-SyncCamera -Backend $Name)
-        $script:TakeRoot = Join-Path $Temp $Name
+        $script:TakeRoot = (New-Item -ItemType Directory -Force -Path (Join-Path $Temp $Name)).FullName
     }
     AfterAll { Remove-Item "Env:$Variable" -ErrorAction SilentlyContinue }
 
@@ -141,12 +145,25 @@ Describe 'The <Name> backend on its stand-in library' -Tag CI -ForEach $Backends
         [long] $frames[1].device_timestamp_ns | Should -BeGreaterThan ([long] $frames[0].device_timestamp_ns)
     }
 
-    It 'records a take as a job, as with any backend' {
+    It 'records a take as a job in the best mode its cameras support (<DefaultMode>)' {
         $job = $Cameras | Start-SyncCapture -FrameRate 20 -FrameCount 20 -Lead 1 -Path (Join-Path $TakeRoot 'job') -WarningAction SilentlyContinue
         $job | Wait-Job -Timeout 60 | Out-Null
         "$($job.State)" | Should -Be 'Completed'
         $r = $job | Receive-Job -Wait -AutoRemoveJob
+        "$($r.TriggerMode)" | Should -Be $DefaultMode
         $r.Captured | Should -Be (20 * $Cameras.Count)
         ($r | Measure-SyncTake).CompleteFrameSets | Should -Be 20
+    }
+
+    It 'records a <CameraTimed> take on the cameras'' PTP clocks once Test-PtpSync has enabled their PTP' {
+        # -InProcess: the cameras whose PTP Test-PtpSync enabled above are this process's (each process loads its own SDK).
+        $r = $Cameras | Start-SyncCapture -FrameRate 25 -FrameCount 25 -Lead 1 -TriggerMode $CameraTimed -InProcess -Path (Join-Path $TakeRoot 'timed') -Wait -WarningAction SilentlyContinue
+        "$($r.State)" | Should -Be 'Completed'
+        "$($r.TriggerMode)" | Should -Be $CameraTimed
+        $report = $r | Measure-SyncTake
+        $report.CompleteFrameSets | Should -Be 25
+        $report.MatchedBy | Should -Be 'Index'
+        # Both cameras fire on their PTP-locked clocks: mapped onto the shared timeline their exposures line up.
+        $report.MappedDeviceSkew.P99Ns | Should -BeLessThan 1000000
     }
 }
