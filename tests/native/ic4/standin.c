@@ -166,7 +166,9 @@ struct cam {
     /* stream */
     struct sink* sink; bool acquiring; bool worker_stop; bool worker_running; pthread_t worker;
     int64_t busy_until, next_free, sched_next; bool sched_armed;
-    bool inflight; uint64_t inflight_fn; int64_t inflight_ts, inflight_at;
+    /* exposures whose readout has not been delivered yet (the sensor is free again once busy_until passes, whatever the
+     * worker thread's timeliness) */
+    int ninflight; uint64_t inflight_fn[8]; int64_t inflight_ts[8], inflight_at[8];
     uint64_t frame_number;
 };
 static struct cam g_cam[MAXCAM];
@@ -473,26 +475,30 @@ IC4CORE_API bool ic4_imagebuffer_get_metadata(const struct IC4_IMAGE_BUFFER* p, 
 /* ---------- camera worker: exposures, readout, delivery ---------- */
 static void start_exposure(struct cam* c, int64_t t)
 {
-    if (t < c->busy_until || c->inflight) { atomic_fetch_add(&c_ignored, 1); return; }
+    if (t < c->busy_until || c->ninflight == 8) { atomic_fetch_add(&c_ignored, 1); return; }
     int64_t exposure_ns = (int64_t)(c->dv[F_EXPOSURE] * 1000.0);
     c->busy_until = t + exposure_ns + READOUT_NS;
     uint64_t fn = ++c->frame_number;
     if (g_incomplete_every > 0 && fn % (uint64_t)g_incomplete_every == 0) { atomic_fetch_add(&c_incomplete, 1); return; }
-    c->inflight = true; c->inflight_fn = fn; c->inflight_ts = t; c->inflight_at = c->busy_until;
+    c->inflight_fn[c->ninflight] = fn; c->inflight_ts[c->ninflight] = t; c->inflight_at[c->ninflight] = c->busy_until; c->ninflight++;
     pthread_cond_broadcast(&c->cond);
 }
-/* Queues the finished frame in the sink; true when frames_queued should be called. Under c->lock. */
+/* Queues the oldest finished frame in the sink; true when frames_queued should be called. Under c->lock. */
 static bool deliver(struct cam* c)
 {
     struct sink* s = c->sink;
-    c->inflight = false;
+    uint64_t fn = c->inflight_fn[0]; int64_t ts = c->inflight_ts[0];
+    c->ninflight--;
+    memmove(c->inflight_fn, c->inflight_fn + 1, sizeof c->inflight_fn[0] * (size_t)c->ninflight);
+    memmove(c->inflight_ts, c->inflight_ts + 1, sizeof c->inflight_ts[0] * (size_t)c->ninflight);
+    memmove(c->inflight_at, c->inflight_at + 1, sizeof c->inflight_at[0] * (size_t)c->ninflight);
     pthread_mutex_lock(&s->lock);
     if (s->nfree == 0) { pthread_mutex_unlock(&s->lock); atomic_fetch_add(&c_underrun, 1); return false; }
     struct imagebuffer* b = s->free_q[--s->nfree];
-    b->w = s->type.width; b->h = s->type.height; b->fn = c->inflight_fn; b->ts = c->inflight_ts;
+    b->w = s->type.width; b->h = s->type.height; b->fn = fn; b->ts = ts;
     size_t n = (size_t)b->w * b->h; if (n > b->size) n = b->size;
-    for (size_t i = 0; i < n; i++) b->data[i] = (uint8_t)((c->index * 31 + c->inflight_fn + i) & 0xFF);
-    if (n >= 10) { b->data[0] = 0xA5; b->data[1] = (uint8_t)c->index; for (int i = 0; i < 8; i++) b->data[2 + i] = (uint8_t)(c->inflight_fn >> (8 * i)); }
+    for (size_t i = 0; i < n; i++) b->data[i] = (uint8_t)((c->index * 31 + fn + i) & 0xFF);
+    if (n >= 10) { b->data[0] = 0xA5; b->data[1] = (uint8_t)c->index; for (int i = 0; i < 8; i++) b->data[2 + i] = (uint8_t)(fn >> (8 * i)); }
     if (s->cfg.max_output_buffers > 0 && (size_t)s->nout >= s->cfg.max_output_buffers) {
         s->free_q[s->nfree++] = s->out_q[0]; memmove(s->out_q, s->out_q + 1, sizeof s->out_q[0] * (size_t)--s->nout);
     }
@@ -508,18 +514,20 @@ static void* worker(void* arg)
     while (!c->worker_stop) {
         int64_t now = devnow(c);
         bool notify = false;
-        if (!c->lost && c->inflight && now >= c->inflight_at) notify = deliver(c);
+        if (!c->lost && c->ninflight > 0 && now >= c->inflight_at[0]) notify = deliver(c);
         if (!c->lost && c->acquiring) {
             if (c->iv[F_TRIGMODE] == 0) {
                 int64_t period = (int64_t)(1e9 / (c->dv[F_FPS] > 0 ? c->dv[F_FPS] : 1));
                 if (c->next_free == 0) c->next_free = now;
-                if (now >= c->next_free) { start_exposure(c, c->next_free); while (c->next_free <= now) c->next_free += period; }
+                /* a late wake-up of this thread does not cost the camera frames: every grid point is exposed */
+                while (now >= c->next_free) { start_exposure(c, c->next_free); c->next_free += period; }
             } else if (c->sched_armed && c->iv[F_TRIGSRC] == 1) {
                 int64_t interval = c->iv[F_SCHEDINT] * 1000;
-                if (now >= c->sched_next) {
+                /* the scheduler fires in hardware: a late wake-up of this thread still exposes every fire time */
+                while (c->sched_armed && now >= c->sched_next) {
                     start_exposure(c, c->sched_next);
                     if (interval <= 0) c->sched_armed = false;
-                    else while (c->sched_next <= now) c->sched_next += interval;
+                    else c->sched_next += interval;
                 }
             }
         }
@@ -531,7 +539,7 @@ static void* worker(void* arg)
             continue;
         }
         int64_t wake = now + 20000000; /* at most 20 ms */
-        if (c->inflight && c->inflight_at < wake) wake = c->inflight_at;
+        if (c->ninflight > 0 && c->inflight_at[0] < wake) wake = c->inflight_at[0];
         if (c->acquiring && c->iv[F_TRIGMODE] == 0 && c->next_free && c->next_free < wake) wake = c->next_free;
         if (c->acquiring && c->sched_armed && c->sched_next < wake) wake = c->sched_next;
         int64_t real = wake - c->offset_ns;
@@ -627,7 +635,7 @@ IC4CORE_API bool ic4_grabber_stream_setup(struct IC4_GRABBER* p, struct IC4_SINK
     atomic_fetch_add(&s->ref, 1);
     pthread_mutex_lock(&s->lock); s->connected = true; pthread_mutex_unlock(&s->lock);
     pthread_mutex_lock(&c->lock);
-    c->sink = s; c->worker_stop = false; c->inflight = false; c->busy_until = 0; c->next_free = 0;
+    c->sink = s; c->worker_stop = false; c->ninflight = 0; c->busy_until = 0; c->next_free = 0;
     c->acquiring = start;
     pthread_create(&c->worker, NULL, worker, c); c->worker_running = true;
     pthread_mutex_unlock(&c->lock);
@@ -643,7 +651,7 @@ static bool stream_stop(struct grabber* g, bool call_disconnected)
     c->worker_stop = true; c->acquiring = false; c->sched_armed = false; pthread_cond_broadcast(&c->cond);
     pthread_mutex_unlock(&c->lock);
     if (c->worker_running) pthread_join(c->worker, NULL);
-    pthread_mutex_lock(&c->lock); c->worker_running = false; c->sink = NULL; c->inflight = false; pthread_mutex_unlock(&c->lock);
+    pthread_mutex_lock(&c->lock); c->worker_running = false; c->sink = NULL; c->ninflight = 0; pthread_mutex_unlock(&c->lock);
     if (call_disconnected && s->cfg.callbacks.sink_disconnected) s->cfg.callbacks.sink_disconnected((struct IC4_SINK*)s, s->cfg.callback_context);
     pthread_mutex_lock(&s->lock); s->connected = false; pthread_mutex_unlock(&s->lock);
     log_event("stream_stop");
