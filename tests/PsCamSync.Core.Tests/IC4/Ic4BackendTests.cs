@@ -104,6 +104,22 @@ public sealed class Ic4BackendTests
     }
 
     [Fact]
+    public void AGigECamera_HasItsGevCurrentIPAddress_AsAddressAndGvcpEndPoint()
+    {
+        var backend = Ic4StandIn.Backend(2);
+        Ic4StandIn.SetGige(0, System.Net.IPAddress.Parse("192.168.7.21"));
+        using var gige = backend.Open("41000001");
+        using var usb = backend.Open("41000002");
+        Assert.Equal("192.168.7.21", gige.Info.Address);
+        Assert.Equal(new System.Net.IPEndPoint(System.Net.IPAddress.Parse("192.168.7.21"), 3956), gige.GvcpEndPoint);
+        Assert.Contains("GevCurrentIPAddress", gige.Features.ListFeatures());
+        Assert.Equal("", usb.Info.Address);
+        Assert.Null(usb.GvcpEndPoint);
+        Assert.DoesNotContain("GevCurrentIPAddress", usb.Features.ListFeatures());
+        Assert.Equal("192.168.7.21", backend.Discover().Single(c => c.Id == "41000001").Address);
+    }
+
+    [Fact]
     public void Open_AnUnknownId_IsCameraNotFound_ListingTheCameras()
     {
         var backend = Ic4StandIn.Backend(2);

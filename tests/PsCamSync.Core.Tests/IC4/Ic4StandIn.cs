@@ -58,6 +58,18 @@ internal static unsafe class Ic4StandIn
     /// <summary>Every Nth exposure is incomplete (dropped, as IC4 drops them); 0 = none.</summary>
     public static void SetIncompleteEvery(int n) => ((delegate* unmanaged<int, void>)Fn<IntPtr>("standin_set_incomplete_every"))(n);
 
+    /// <summary>Makes camera <paramref name="index"/> a GigE Vision camera with GevCurrentIPAddress <paramref name="address"/> (null: USB3).</summary>
+    public static void SetGige(int index, System.Net.IPAddress? address)
+    {
+        uint value = 0;
+        if (address is not null)
+        {
+            var b = address.GetAddressBytes();
+            value = (uint)(b[0] << 24 | b[1] << 16 | b[2] << 8 | b[3]);
+        }
+        ((delegate* unmanaged<int, uint, void>)Fn<IntPtr>("standin_set_gige"))(index, value);
+    }
+
     /// <summary>Camera <paramref name="index"/> stops answering (IC4_ERROR_DEVICE_INVALID, no frames).</summary>
     public static void Vanish(int index) => ((delegate* unmanaged<int, void>)Fn<IntPtr>("standin_vanish"))(index);
 

@@ -111,7 +111,7 @@ enum feat {
     F_VENDOR, F_MODEL, F_SERIAL, F_USERID, F_WIDTH, F_HEIGHT, F_PIXFMT, F_PAYLOAD, F_ACQMODE, F_ACQSTART, F_ACQSTOP,
     F_FPS, F_EXPOSURE, F_TRIGSEL, F_TRIGMODE, F_TRIGSRC, F_TRIGSW, F_TSLATCH, F_TSLATCHVAL, F_PTPENABLE, F_PTPSTATUS,
     F_PTPLATCH, F_PTPOFFSET, F_PTPCLOCK, F_PTPGM, F_PTPPARENT, F_ADEVKEY, F_ASEL, F_AGRPKEY, F_AGRPMASK, F_SCHEDTIME,
-    F_SCHEDINT, F_SCHEDCOMMIT, F_SCHEDCANCEL, F_SCHEDSTATUS, F_COUNT
+    F_SCHEDINT, F_SCHEDCOMMIT, F_SCHEDCANCEL, F_SCHEDSTATUS, F_GEVIP, F_COUNT
 };
 static const char* const E_PIXFMT[] = { "Mono8", NULL };
 static const char* const E_ACQMODE[] = { "Continuous", NULL };
@@ -155,13 +155,14 @@ static const struct fdesc { const char* name; enum IC4_PROPERTY_TYPE type; bool 
     [F_SCHEDCOMMIT] = { "ActionSchedulerCommit", IC4_PROPTYPE_COMMAND, false, NULL },
     [F_SCHEDCANCEL] = { "ActionSchedulerCancel", IC4_PROPTYPE_COMMAND, false, NULL },
     [F_SCHEDSTATUS] = { "ActionSchedulerStatus", IC4_PROPTYPE_INTEGER, true, NULL },
+    [F_GEVIP] = { "GevCurrentIPAddress", IC4_PROPTYPE_INTEGER, true, NULL }, /* GigE Vision cameras only (standin_set_gige) */
 };
 
 struct sink;
 struct cam {
     int index; char serial[16]; char unique[48]; int64_t offset_ns;
     pthread_mutex_t lock; pthread_cond_t cond;
-    int open_gen; bool opened; bool lost;
+    int open_gen; bool opened; bool lost; bool gige;
     int64_t iv[F_COUNT]; double dv[F_COUNT]; char userid[64];
     /* stream */
     struct sink* sink; bool acquiring; bool worker_stop; bool worker_running; pthread_t worker;
@@ -185,7 +186,7 @@ static void cam_defaults(struct cam* c, int k)
     c->iv[F_WIDTH] = 64; c->iv[F_HEIGHT] = 48; c->iv[F_TRIGMODE] = 0;
     c->dv[F_FPS] = 30; c->dv[F_EXPOSURE] = 2000;
     c->iv[F_PTPCLOCK] = 0x00070DFFFE000000LL + k; c->iv[F_PTPGM] = 0x00163EFFFE000001LL; c->iv[F_PTPPARENT] = 0x00163EFFFE000001LL;
-    c->iv[F_ASEL] = 0;
+    c->iv[F_ASEL] = 0; c->gige = false;
 }
 
 static void ensure_cameras(void)
@@ -238,6 +239,13 @@ IC4CORE_API int standin_set_cameras(int n)
     atomic_store(&c_delivered, 0); atomic_store(&c_triggers, 0);
     standin_fail("", 0, 0);
     return 0;
+}
+/* Makes camera k a GigE Vision camera with GevCurrentIPAddress = ipv4 (first octet in the high byte); 0 = USB3 again. */
+IC4CORE_API void standin_set_gige(int k, uint32_t ipv4)
+{
+    ensure_cameras();
+    if (k < 0 || k >= MAXCAM) return;
+    pthread_mutex_lock(&g_cam[k].lock); g_cam[k].gige = ipv4 != 0; g_cam[k].iv[F_GEVIP] = ipv4; pthread_mutex_unlock(&g_cam[k].lock);
 }
 IC4CORE_API void standin_set_incomplete_every(int n) { g_incomplete_every = n; }
 IC4CORE_API void standin_vanish(int k)
@@ -698,9 +706,9 @@ IC4CORE_API void ic4_propmap_unref(struct IC4_PROPERTY_MAP* p)
     struct propmap* m = (struct propmap*)p;
     if (m && atomic_fetch_sub(&m->ref, 1) == 1) free_obj(m);
 }
-static int find_feat(const char* name)
+static int find_feat(const struct cam* c, const char* name)
 {
-    for (int i = 0; i < F_COUNT; i++) if (strcmp(FD[i].name, name) == 0) return i;
+    for (int i = 0; i < F_COUNT; i++) if (strcmp(FD[i].name, name) == 0) return i == F_GEVIP && !c->gige ? -1 : i;
     return -1;
 }
 /* Looks a feature up for an operation; -1 with the error set when it cannot be used. */
@@ -708,7 +716,7 @@ static int lookup(struct propmap* m, const char* name, const char* fn)
 {
     if (!m || m->kind != K_PROPMAP || !name) { fail(IC4_ERROR_INVALID_PARAM_VAL, "%s: NULL or invalid argument", fn); return -1; }
     if (!device_ok(m->cam, m->gen, fn)) return -1;
-    int f = find_feat(name);
+    int f = find_feat(m->cam, name);
     if (f < 0) { fail(IC4_ERROR_GENICAM_FEATURE_NOT_FOUND, "%s: no feature '%s'", fn, name); return -1; }
     return f;
 }
@@ -921,8 +929,9 @@ IC4CORE_API bool ic4_propmap_get_all(struct IC4_PROPERTY_MAP* p, struct IC4_PROP
     struct propmap* m = (struct propmap*)p;
     if (!m || !pp) return fail(IC4_ERROR_INVALID_PARAM_VAL, "ic4_propmap_get_all: NULL argument");
     if (!device_ok(m->cam, m->gen, "ic4_propmap_get_all")) return false;
-    struct proplist* l = new_list(F_COUNT);
-    for (int f = 0; f < F_COUNT; f++) l->items[f] = new_prop(m->cam, m->gen, f, -1);
+    size_t n = m->cam->gige ? F_COUNT : F_COUNT - 1; /* GevCurrentIPAddress is last */
+    struct proplist* l = new_list(n);
+    for (size_t f = 0; f < n; f++) l->items[f] = new_prop(m->cam, m->gen, (int)f, -1);
     *pp = (struct IC4_PROPERTY_LIST*)l; return ok();
 }
 IC4CORE_API void ic4_prop_unref(struct IC4_PROPERTY* p)

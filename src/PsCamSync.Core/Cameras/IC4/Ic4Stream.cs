@@ -21,6 +21,9 @@ internal sealed class Ic4Stream
     /// <summary>Buffers queued in the sink at stream set-up.</summary>
     public const int BufferCount = 8;
 
+    /// <summary>The sink's pixel format list (Mono8 only), pinned for the life of the process: IC4 may keep the pointer.</summary>
+    private static readonly int[] Mono8Only = CreateMono8Only();
+
     private readonly Ic4Handle _grabber;
     private readonly string _cameraId;
     private readonly int _frameBytes;
@@ -59,7 +62,6 @@ internal sealed class Ic4Stream
     {
         var stream = new Ic4Stream(grabber, target, cameraId, frameBytes);
         stream._self = GCHandle.Alloc(stream);
-        int mono8 = Ic4Native.PixelFormatMono8;
         var config = new Ic4Native.QueueSinkConfig
         {
             Callbacks = new Ic4Native.QueueSinkCallbacks
@@ -70,7 +72,7 @@ internal sealed class Ic4Stream
                 FramesQueued = &OnFramesQueued,
             },
             CallbackContext = GCHandle.ToIntPtr(stream._self),
-            PixelFormats = &mono8,
+            PixelFormats = (int*)Marshal.UnsafeAddrOfPinnedArrayElement(Mono8Only, 0),
             NumPixelFormats = 1,
             MaxOutputBuffers = 0,
         };
@@ -175,6 +177,13 @@ internal sealed class Ic4Stream
         frame.PixelFormat = (PixelFormat)type.PixelFormat;
         Delivered++;
         Target.Deliver(frame);
+    }
+
+    private static int[] CreateMono8Only()
+    {
+        var formats = GC.AllocateArray<int>(1, pinned: true);
+        formats[0] = Ic4Native.PixelFormatMono8;
+        return formats;
     }
 
     private static Ic4Stream? From(IntPtr context) => GCHandle.FromIntPtr(context).Target as Ic4Stream;
