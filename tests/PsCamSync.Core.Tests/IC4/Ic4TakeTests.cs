@@ -167,6 +167,46 @@ public sealed class Ic4TakeTests
         Ic4StandIn.AssertNoLiveHandles();
     }
 
+    [Fact]
+    public void ACameraThatVanishesMidTake_IsLost_AndAbandoned_TheOtherLosesNothing_AndNothingLeaks()
+    {
+        var backend = Ic4StandIn.Backend(2);
+        using var dir = new TempDirectory();
+        var cameras = OpenAll(backend);
+        TakeManifest manifest;
+        List<FrameRecord>[] rows;
+        try
+        {
+            var schedule = SimulatedTakeTests.ScheduleSoon(25, 4, leadSeconds: 1.0);
+            using var session = CaptureSession.Start(cameras, new CaptureOptions
+            {
+                Schedule = schedule, Path = dir.Combine("take"), TriggerMode = SyncTriggerMode.Software, ExposureUs = 1000,
+                LateToleranceNs = SimulatedTakeTests.PipelineLateTolerance(schedule), Backends = [backend],
+            });
+            var unplug = new Thread(() =>
+            {
+                Thread.Sleep(TimeSpan.FromTicks(Math.Max(0, schedule.TimeOf(25) - SharedTimeline.NowNs()) / 100));
+                Ic4StandIn.Vanish(1);
+            });
+            unplug.Start();
+            manifest = SimulatedTakeTests.Run(session, timeoutSeconds: 40);
+            unplug.Join();
+            rows = manifest.Cameras.Select(c => FramesTableReader.Read(Path.Combine(session.TakePath, c.FramesFile)).ToList()).ToArray();
+        }
+        finally
+        {
+            cameras.ForEach(c => c.Dispose());
+        }
+        _output.WriteLine(SimulatedTakeTests.Describe(manifest));
+        Assert.All(manifest.Cameras, c => Assert.Equal(100, c.Counts.Accounted));
+        Assert.True(manifest.Cameras[0].Counts.Captured >= 95, SimulatedTakeTests.Describe(manifest));
+        var lost = manifest.Cameras[1].Counts;
+        Assert.True(lost.CameraLost > 0, SimulatedTakeTests.Describe(manifest));
+        Assert.All(rows[1].Where(r => r.FrameIndex < 24), r => Assert.Equal(FrameStatus.Captured, r.Status));
+        Assert.All(rows[1].Where(r => r.FrameIndex >= 25), r => Assert.NotEqual(FrameStatus.Captured, r.Status));
+        Ic4StandIn.AssertNoLiveHandles();
+    }
+
     [Theory]
     [InlineData(SyncTriggerMode.Action)]
     [InlineData(SyncTriggerMode.ScheduledAction)]

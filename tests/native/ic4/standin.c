@@ -522,6 +522,7 @@ static void* worker(void* arg)
     while (!c->worker_stop) {
         int64_t now = devnow(c);
         bool notify = false;
+        if (c->lost) c->ninflight = 0; /* a device that is gone delivers nothing more */
         if (!c->lost && c->ninflight > 0 && now >= c->inflight_at[0]) notify = deliver(c);
         if (!c->lost && c->acquiring) {
             if (c->iv[F_TRIGMODE] == 0) {
@@ -552,7 +553,8 @@ static void* worker(void* arg)
         if (c->acquiring && c->sched_armed && c->sched_next < wake) wake = c->sched_next;
         int64_t real = wake - c->offset_ns;
         struct timespec ts = { .tv_sec = real / 1000000000LL, .tv_nsec = real % 1000000000LL };
-        if (wake > now) pthread_cond_timedwait(&c->cond, &c->lock, &ts);
+        if (wake <= now) { wake = now + 1000000; real = wake - c->offset_ns; ts.tv_sec = real / 1000000000LL; ts.tv_nsec = real % 1000000000LL; }
+        pthread_cond_timedwait(&c->cond, &c->lock, &ts); /* never spins holding the camera's lock */
     }
     pthread_mutex_unlock(&c->lock);
     return NULL;

@@ -113,8 +113,9 @@ internal sealed class Ic4Stream
             {
                 Drain();
             }
-            catch (Exception e) when (e is Ic4Exception or ObjectDisposedException)
+            catch (Exception e)
             {
+                // Anything that escaped would end the process from this thread: it goes into the take instead.
                 Target.ReportFault($"Camera '{_cameraId}': receiving a frame failed: {e.Message}", e);
             }
             if (stopping)
