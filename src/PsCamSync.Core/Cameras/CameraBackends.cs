@@ -4,13 +4,14 @@ using PsCamSync.Core.Cameras.Simulated;
 namespace PsCamSync.Core.Cameras;
 
 /// <summary>
-/// The backends a process knows, by name. <see cref="Create"/> builds the standard set; callers may pass their
+/// The backends a process knows, by name (the vendor SDK backends, Spinnaker and IC4, are listed whether or not their
+/// libraries are installed: <see cref="ICameraBackend.IsAvailable"/> says). <see cref="Create"/> builds the standard set; callers may pass their
 /// own list (tests, the simulated camera count chosen by <c>Get-SyncCamera -Simulated N</c>).
 /// </summary>
 public static class CameraBackends
 {
     /// <summary>Backend names users can type, for tab completion and validation.</summary>
-    public static readonly IReadOnlyList<string> Names = new[] { "Simulated", "Aravis", "Spinnaker" };
+    public static readonly IReadOnlyList<string> Names = new[] { "Simulated", "Aravis", "Spinnaker", "IC4" };
 
     /// <summary>Builds one backend by name; the simulated one with the process's <see cref="SimulatedModel.Current"/>.</summary>
     /// <param name="name">A name from <see cref="Names"/> (case-insensitive).</param>
@@ -23,6 +24,7 @@ public static class CameraBackends
             : new SimulatedBackend(simulatedCount),
         "aravis" => new AravisBackend(),
         "spinnaker" => new Spinnaker.SpinnakerBackend(),
+        "ic4" => new IC4.Ic4Backend(),
         _ => throw new InvalidCaptureArgumentException("Backend", $"'{name}' is not a camera backend; use one of {string.Join(", ", Names)}."),
     };
 

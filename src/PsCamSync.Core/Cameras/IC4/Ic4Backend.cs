@@ -38,6 +38,9 @@ public sealed class Ic4Backend : ICameraBackend
     /// <inheritdoc/>
     public string? UnavailableReason => _problem.Value;
 
+    /// <summary>The libic4core file in use: the override path, or the soname the dynamic loader found; null when unavailable.</summary>
+    public string? LibraryPath => IsAvailable ? Ic4Library.LoadedPath : null;
+
     /// <summary>
     /// Lists the cameras IC4 enumerates now, with their current Width, Height and PixelFormat read through the open
     /// camera when this process has it open, else by opening it briefly (a camera that cannot be opened, e.g. one another

@@ -23,6 +23,16 @@ internal static class Ic4Library
     private static string? _initialisedPath;
     private static Ic4Exception? _initError;
 
+    /// <summary>The file in use in this process (the override path, or the soname the dynamic loader found); null before.</summary>
+    public static string? LoadedPath
+    {
+        get
+        {
+            lock (Gate)
+                return _initialisedPath;
+        }
+    }
+
     /// <summary>
     /// Loads the library from the override path or <paramref name="candidates"/> and initialises it; returns null when it is
     /// ready, else why not as a sentence with the fix.

@@ -52,6 +52,9 @@ internal static class SpinnakerLibrary
             if (!NativeLibrary.TryGetExport(handle, export, out _))
                 return $"{file} loaded but has no '{export}'; install a Spinnaker SDK (2.x or later) whose libSpinnaker_C exports it.";
         }
+        // One library per process: the P/Invoke stubs bind to the first one registered.
+        if (LoadedFile is { } first && first != file)
+            return $"libSpinnaker_C from '{first}' is already in use in this process; '{file}' cannot be used as well (start a new session to use it).";
         VendorLibraries.Register(SpinnakerNative.Lib, handle);
         LoadedFile = file;
         return null;
