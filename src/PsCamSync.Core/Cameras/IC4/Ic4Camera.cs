@@ -92,24 +92,10 @@ public sealed class Ic4Camera : ICamera
     /// <exception cref="FeatureException">The camera refused a write or has no TriggerSoftware.</exception>
     public void ConfigureSoftwareTrigger(double? exposureUs)
     {
-        if (exposureUs is { } e && !(e > 0 && double.IsFinite(e)))
-            throw new InvalidCaptureArgumentException("ExposureUs", $"{e} µs is not an exposure time; pass a positive number of microseconds.");
         lock (_gate)
         {
             ThrowIfReleased();
-            if (!_features.IsAvailable("TriggerSoftware"))
-                throw new FeatureException("TriggerSoftware", $"Camera '{Id}' cannot be software-triggered: it has no TriggerSoftware command.");
-            _features.SetEnumeration("TriggerSelector", "FrameStart");
-            _features.SetEnumeration("TriggerMode", "On");
-            _features.SetEnumeration("TriggerSource", "Software");
-            if (_features.IsAvailable("AcquisitionMode"))
-                _features.SetEnumeration("AcquisitionMode", "Continuous");
-            if (exposureUs is { } exposure)
-            {
-                if (_features.IsAvailable("ExposureAuto"))
-                    _features.SetEnumeration("ExposureAuto", "Off");
-                _features.SetFloat("ExposureTime", exposure);
-            }
+            SfncTriggerSetup.ConfigureSoftware(_features, Id, exposureUs);
         }
     }
 
@@ -118,21 +104,7 @@ public sealed class Ic4Camera : ICamera
     /// (1 / maximum of AcquisitionFrameRate, <c>ic4_prop_float_get_max</c>) when it has that feature, an estimate that errs long.
     /// </summary>
     /// <exception cref="FeatureException">The exposure could not be read.</exception>
-    public (double ExposureUs, long BusyNs) TriggerTiming
-    {
-        get
-        {
-            double exposureUs = _features.GetFloat("ExposureTime");
-            long readoutNs = 0;
-            if (_features.IsAvailable("AcquisitionFrameRate") && _features.GetFeatureType("AcquisitionFrameRate") == FeatureType.Float)
-            {
-                double max = _features.FloatMax("AcquisitionFrameRate");
-                if (max > 0 && double.IsFinite(max))
-                    readoutNs = (long)Math.Round(1e9 / max);
-            }
-            return (exposureUs, (long)Math.Round(exposureUs * 1000) + readoutNs);
-        }
-    }
+    public (double ExposureUs, long BusyNs) TriggerTiming => SfncTriggerSetup.Timing(_features, _features.FloatMax);
 
     /// <summary>
     /// Creates a queue sink (Mono8, <see cref="Ic4Stream.BufferCount"/> buffers), sets the stream up

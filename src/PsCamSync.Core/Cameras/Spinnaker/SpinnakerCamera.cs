@@ -74,24 +74,9 @@ public sealed class SpinnakerCamera : ICamera
     /// <exception cref="InvalidCaptureArgumentException">The exposure is not a positive number.</exception>
     public void ConfigureSoftwareTrigger(double? exposureUs)
     {
-        if (exposureUs is { } e && !(e > 0 && double.IsFinite(e)))
-            throw new InvalidCaptureArgumentException("ExposureUs", $"{e} µs is not an exposure time; pass a positive number of microseconds.");
         lock (_gate)
         {
-            if (!_features.IsAvailable("TriggerSoftware"))
-                throw new FeatureException("TriggerSoftware", $"Camera '{Id}' cannot be software-triggered: it implements no TriggerSoftware command.");
-            _features.SetEnumeration("TriggerMode", "Off");
-            _features.SetEnumeration("TriggerSelector", "FrameStart");
-            _features.SetEnumeration("TriggerSource", "Software");
-            _features.SetEnumeration("TriggerMode", "On");
-            if (_features.IsAvailable("AcquisitionMode"))
-                _features.SetEnumeration("AcquisitionMode", "Continuous");
-            if (exposureUs is { } exposure)
-            {
-                if (_features.IsAvailable("ExposureAuto"))
-                    _features.SetEnumeration("ExposureAuto", "Off");
-                _features.SetFloat("ExposureTime", exposure);
-            }
+            SfncTriggerSetup.ConfigureSoftware(_features, Id, exposureUs);
             _triggerNode = _features.CommandNode("TriggerSoftware");
         }
     }
@@ -100,21 +85,7 @@ public sealed class SpinnakerCamera : ICamera
     /// <remarks>Busy time = ExposureTime + the shortest frame period the camera allows now (1 / the maximum of
     /// AcquisitionFrameRate, <c>spinFloatGetMax</c>), which errs long: that period already includes the exposure.</remarks>
     /// <exception cref="FeatureException">The exposure could not be read.</exception>
-    public (double ExposureUs, long BusyNs) TriggerTiming
-    {
-        get
-        {
-            double exposureUs = _features.GetFloat("ExposureTime");
-            long readoutNs = 0;
-            if (_features.IsAvailable("AcquisitionFrameRate") && _features.GetFeatureType("AcquisitionFrameRate") == FeatureType.Float)
-            {
-                double max = _features.GetFloatMax("AcquisitionFrameRate");
-                if (max > 0 && double.IsFinite(max))
-                    readoutNs = (long)Math.Round(1e9 / max);
-            }
-            return (exposureUs, (long)Math.Round(exposureUs * 1000) + readoutNs);
-        }
-    }
+    public (double ExposureUs, long BusyNs) TriggerTiming => SfncTriggerSetup.Timing(_features, _features.GetFloatMax);
 
     /// <inheritdoc/>
     /// <remarks><c>spinCameraBeginAcquisition</c> (which runs AcquisitionStart), then the receive thread
