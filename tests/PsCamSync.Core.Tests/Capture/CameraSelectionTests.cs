@@ -10,13 +10,13 @@ public class CameraSelectionTests
 
     [Fact]
     public void WithoutArguments_EveryRealBackendIsAsked_AndNoSimulatedCamera() =>
-        Assert.Equal("Aravis:all:0", Show(CameraSelection.ForDiscovery(null, null)));
+        Assert.Equal("Aravis:all:0,Spinnaker:all:0,IC4:all:0", Show(CameraSelection.ForDiscovery(null, null)));
 
     [Fact]
     public void SimulatedCount_AddsTheSimulatedBackend()
     {
-        Assert.Equal("Simulated:all:5,Aravis:all:0", Show(CameraSelection.ForDiscovery(Array.Empty<string>(), 5)));
-        Assert.Equal("Aravis:all:0", Show(CameraSelection.ForDiscovery(null, 0)));
+        Assert.Equal("Simulated:all:5,Aravis:all:0,Spinnaker:all:0,IC4:all:0", Show(CameraSelection.ForDiscovery(Array.Empty<string>(), 5)));
+        Assert.Equal("Aravis:all:0,Spinnaker:all:0,IC4:all:0", Show(CameraSelection.ForDiscovery(null, 0)));
     }
 
     [Fact]
@@ -36,9 +36,9 @@ public class CameraSelectionTests
     [Fact]
     public void UnknownBackend_OrCountOutOfRange_IsRejected_NamingTheParameter()
     {
-        var e = Assert.Throws<InvalidCaptureArgumentException>(() => CameraSelection.ForDiscovery(new[] { "Spinnaker" }, null));
+        var e = Assert.Throws<InvalidCaptureArgumentException>(() => CameraSelection.ForDiscovery(new[] { "Basler" }, null));
         Assert.Equal("Backend", e.ParameterName);
-        Assert.Contains("Simulated, Aravis", e.Message);
+        Assert.Contains("Simulated, Aravis, Spinnaker, IC4", e.Message);
         Assert.Equal("Simulated", Assert.Throws<InvalidCaptureArgumentException>(() => CameraSelection.ForDiscovery(null, 65)).ParameterName);
         Assert.Equal("Simulated", Assert.Throws<InvalidCaptureArgumentException>(() => CameraSelection.ForDiscovery(null, -1)).ParameterName);
     }
