@@ -75,16 +75,36 @@ public class SimulatedTakeTests
     }
 
     [Fact]
-    public void ThreeCameras_60Hz_5s_EveryFramePresent_PixelsDecode_ReportMatchesClockOffsets()
+    public void ThreeCameras_60Hz_5s_EveryFramePresent_PixelsDecode_ReportMatchesClockOffsets() =>
+        RecordAndCheckThreeCameraTake(stallAtFrame: null);
+
+    /// <summary>
+    /// The same take with every CPU taken for 2.5 periods from frame 150 on: the trigger thread wakes too late for one to
+    /// three slots. They are TriggerLate on every camera alike, named by one fault, counted as Late (not Missing) by the
+    /// report, and every other frame, pixel and offset is as in the undisturbed take.
+    /// </summary>
+    [Fact]
+    public void ThreeCameras_60Hz_TriggerThreadStalled_LateSlotsAlikeOnEveryCamera_ReportCountsThemLate() =>
+        RecordAndCheckThreeCameraTake(stallAtFrame: 150);
+
+    private static void RecordAndCheckThreeCameraTake(long? stallAtFrame)
     {
         using var dir = new TempDirectory();
         // A 1 s lead covers the take's setup (rings locked into RAM, clock latches) with room for the warm-up trigger.
         var schedule = ScheduleSoon(60, 5, leadSeconds: 1.0);
         using var session = CaptureSession.Start(OpenSimulated(3), new CaptureOptions { Schedule = schedule, Path = dir.Combine("take"), TriggerMode = SyncTriggerMode.Software, LateToleranceNs = PipelineLateTolerance(schedule) });
+        // The stall starts a quarter period before its slot's deadline, so the trigger thread is asleep when it begins.
+        var stall = stallAtFrame is long n ? CpuStall.At(schedule.TimeOf(n) - schedule.PeriodNs / 4, schedule.PeriodNs * 5 / 2) : null;
         var manifest = Run(session);
+        stall?.Wait();
 
         Assert.Equal(300, schedule.EndIndex);
         var late = AssertEveryFrameButLateWakes(manifest, 300, session.TakePath);
+        if (stallAtFrame is long stalled)
+        {
+            Assert.Contains(stalled, late);
+            Assert.True(late.All(i => i >= stalled && i < stalled + 4), $"late slots {string.Join(",", late)} outside the stall from frame {stalled}");
+        }
         int captured = 300 - late.Count;
         // T0 was 1 s away: each camera answered one warm-up trigger, kept out of the take and out of the faults.
         Assert.All(manifest.Cameras, c => Assert.Equal(1, c.WarmUpFrames));
@@ -136,7 +156,8 @@ public class SimulatedTakeTests
             double tolerance = 500_000 + Math.Abs(model.ClockDriftPpm) * 1e-6 * 10e9;
             Assert.InRange(report.Cameras[k].DeviceOffsetMeanNs, expected - tolerance, expected + tolerance);
             Assert.Equal(captured, report.Cameras[k].Captured);
-            Assert.Equal(late.Count, report.Cameras[k].Missing);
+            Assert.Equal(late.Count, report.Cameras[k].Late);
+            Assert.Equal(0, report.Cameras[k].Missing);
         }
         long offsetSpread = Enumerable.Range(0, 3).Select(k => SimulatedBackend.DefaultOptions(k).ClockOffsetNs).Max()
             - Enumerable.Range(0, 3).Select(k => SimulatedBackend.DefaultOptions(k).ClockOffsetNs).Min();

@@ -153,8 +153,16 @@ public sealed class SpinnakerStreamTests
             });
             var manifest = SimulatedTakeTests.Run(session);
             Assert.Equal(mode, manifest.TriggerMode);
-            SimulatedTakeTests.AssertEveryFrame(manifest, 100);
-            Assert.True(manifest.State == TakeState.Completed && manifest.Faults.Count == 0, SimulatedTakeTests.Describe(manifest));
+            // Software triggers come from the host's trigger thread: slots it woke too late for on a stalled shared machine are
+            // TriggerLate on both cameras alike and named by the take's one fault. The camera-timed modes send ahead and lose none.
+            HashSet<long> late = mode == SyncTriggerMode.Software
+                ? SimulatedTakeTests.AssertEveryFrameButLateWakes(manifest, 100, session.TakePath)
+                : [];
+            if (mode != SyncTriggerMode.Software)
+            {
+                SimulatedTakeTests.AssertEveryFrame(manifest, 100);
+                Assert.True(manifest.State == TakeState.Completed && manifest.Faults.Count == 0, SimulatedTakeTests.Describe(manifest));
+            }
             if (mode is SyncTriggerMode.Action or SyncTriggerMode.ScheduledAction)
             {
                 Assert.Equal("spinSystemSendActionCommand (Spinnaker)", manifest.Actions!.Destination);
@@ -168,9 +176,9 @@ public sealed class SpinnakerStreamTests
             _output.WriteLine($"{mode}: {report.CompleteFrameSets} frame sets; device skew p50 {report.DeviceSkew.P50Ns / 1e3:0.0} µs p99 {report.DeviceSkew.P99Ns / 1e3:0.0} µs; " +
                 $"mapped skew p50 {report.MappedDeviceSkew.P50Ns / 1e3:0.0} µs p99 {report.MappedDeviceSkew.P99Ns / 1e3:0.0} µs; trigger skew p99 {report.TriggerSkew.P99Ns / 1e3:0.0} µs; " +
                 $"wake p99 {manifest.TriggerThread?.WakeErrorP99Us:0.0} µs");
-            Assert.Equal(100, report.CompleteFrameSets);
+            Assert.Equal(100 - late.Count, report.CompleteFrameSets);
             Assert.Equal("Index", report.MatchedBy);
-            Assert.All(report.Cameras, c => Assert.Equal((100, 0), (c.Captured, c.Missing)));
+            Assert.All(report.Cameras, c => Assert.Equal((100 - late.Count, 0, (long)late.Count), (c.Captured, c.Missing, c.Late)));
         }
         finally
         {
