@@ -185,12 +185,12 @@ internal static class MaxRigBenchmark
             long notRecorded = c.Sum(x => x.Dropped + x.WriteFailed + x.CameraLost + x.Incomplete + x.TriggerMissed);
             long late = c.Sum(x => x.TriggerLate);
             bool passed = notRecorded == 0 && expected > 0 && manifest.State is TakeState.Completed or TakeState.Faulted;
-            var otherFault = manifest.Faults.FirstOrDefault(f => f.Source != "Trigger");
+            var otherFault = manifest.Faults.FirstOrDefault(f => f.Source != TakeFaultSource.Trigger);
             string detail = $"captured {captured}/{expected}, dropped {c.Sum(x => x.Dropped)}, write-failed {c.Sum(x => x.WriteFailed)}, lost {c.Sum(x => x.CameraLost)}, missed {c.Sum(x => x.TriggerMissed)}, "
                 + $"late {late}, wake-up error p99 {manifest.TriggerThread?.WakeErrorP99Us / 1000:0.0} ms, state {manifest.State}"
                 + (otherFault is null ? "" : $"; fault [{otherFault.Source}] {Shorten(otherFault.Message)}")
-                + (manifest.Faults.Count(f => f.Source != "Trigger") > 1
-                    ? $" (+ faults: {string.Join(", ", manifest.Faults.Where(f => f.Source != "Trigger").Skip(1).Select(f => $"[{f.Source}] {Shorten(f.Message, 90)}"))})" : "");
+                + (manifest.Faults.Count(f => f.Source != TakeFaultSource.Trigger) > 1
+                    ? $" (+ faults: {string.Join(", ", manifest.Faults.Where(f => f.Source != TakeFaultSource.Trigger).Skip(1).Select(f => $"[{f.Source}] {Shorten(f.Message, 90)}"))})" : "");
             return new Trial(rate, passed, late, detail);
         }
         finally

@@ -86,7 +86,7 @@ internal static class TakeReportHtml
             string.Concat(series.Folders.Where(f => f.StopReason is not null).Select(f => $" ({f.Host}: {f.StopReason})")));
         Item(html, "Period", $"{series.PeriodNs / 1e6:0.###} ms ({1e9 / series.PeriodNs:0.###} Hz)");
         Item(html, "t0", DateTimeOffset.FromUnixTimeMilliseconds(series.StartNs / 1_000_000).ToString("yyyy-MM-dd HH:mm:ss.fff 'UTC'", Inv));
-        Item(html, "Frames matched by", report.MatchedBy);
+        Item(html, "Frames matched by", report.MatchedBy.ToString());
         Item(html, "Complete frame sets", $"{report.CompleteFrameSets} of {report.ExpectedFrameSets}");
         html.Append("</dl>\n");
     }
@@ -139,7 +139,7 @@ internal static class TakeReportHtml
     {
         html.Append("<h2 id=\"skew\">Skew statistics</h2>\n<table id=\"skew-statistics\">\n<tr><th class=\"text\">Times</th><th>Frame sets</th><th>p50, µs</th><th>p99, µs</th><th>max, µs</th></tr>\n");
         foreach (var s in new[] { report.ScheduledSkew, report.TriggerSkew, report.DeviceSkew, report.MappedDeviceSkew })
-            html.Append("<tr><td class=\"text\">").Append(E(s.Kind)).Append("</td><td>").Append(s.FrameSets.ToString(Inv)).Append("</td><td>")
+            html.Append("<tr><td class=\"text\">").Append(E(s.Kind.ToString())).Append("</td><td>").Append(s.FrameSets.ToString(Inv)).Append("</td><td>")
                 .Append(Us(s.P50Ns)).Append("</td><td>").Append(Us(s.P99Ns)).Append("</td><td>").Append(Us(s.MaxNs)).Append("</td></tr>\n");
         html.Append("</table>\n<p class=\"note\">Skew is max − min of one kind of time within a frame set, over the cameras that have it (nearest-rank percentiles). Device: raw device timestamps, each on its own camera clock; MappedDevice: exposure starts mapped onto the shared timeline by each camera's clock model.</p>\n");
     }
@@ -200,7 +200,7 @@ internal static class TakeReportHtml
             html.Append("<table id=\"fault-table\">\n<tr><th>s after t0</th><th class=\"text\">Host</th><th class=\"text\">Camera</th><th class=\"text\">Source</th><th class=\"text\">Message</th></tr>\n");
             foreach (var f in series.Faults)
                 html.Append("<tr><td>").Append(TakeReportPlots.Seconds(series, f.TimeNs).ToString("0.000", Inv)).Append("</td><td class=\"text\">").Append(E(f.Host))
-                    .Append("</td><td class=\"text\">").Append(E(f.Camera ?? "")).Append("</td><td class=\"text\">").Append(E(f.Source))
+                    .Append("</td><td class=\"text\">").Append(E(f.Camera ?? "")).Append("</td><td class=\"text\">").Append(E(f.Source.ToString()))
                     .Append("</td><td class=\"text\">").Append(E(f.Message)).Append("</td></tr>\n");
             html.Append("</table>\n<p class=\"note\">The charts mark these times with dashed red lines.</p>\n");
         }

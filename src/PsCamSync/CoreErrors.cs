@@ -66,7 +66,7 @@ internal static class CoreErrors
     /// </summary>
     public static ErrorRecord Fault(TakeFault fault, string takeName)
     {
-        var category = fault.Source is "Writer" or "Encoder" ? ErrorCategory.WriteError : ErrorCategory.DeviceError;
+        var category = fault.Source is TakeFaultSource.Writer or TakeFaultSource.Encoder ? ErrorCategory.WriteError : ErrorCategory.DeviceError;
         var text = fault.Camera is null
             ? $"Take '{takeName}': {fault.Source} fault: {fault.Message}"
             : $"Take '{takeName}', camera '{fault.Camera}': {fault.Source} fault: {fault.Message}";

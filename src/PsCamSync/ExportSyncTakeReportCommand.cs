@@ -30,8 +30,7 @@ public sealed class ExportSyncTakeReportCommand : PsCamSyncCmdlet
 
     /// <summary>How frames are matched across cameras (default: by schedule index when the frames carry one).</summary>
     [Parameter]
-    [ValidateSet("Index", "NearestDeviceTimestamp")]
-    public string? MatchBy { get; set; }
+    public FrameMatchMethod? MatchBy { get; set; }
 
     /// <summary>Writes the files written (index.html first, then each chart's PNG and SVG) as FileInfo objects.</summary>
     [Parameter]

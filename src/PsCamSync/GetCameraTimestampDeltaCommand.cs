@@ -156,7 +156,7 @@ public sealed class GetCameraTimestampDeltaCommand : PsCamSyncCmdlet
                 continue;
             }
             var result = measured[next++];
-            if (result.Verdict == TimestampDeltaResult.ErrorVerdict)
+            if (result.Verdict == TimestampDeltaVerdict.Error)
                 WriteCoreError(new CameraException(result.CameraId, result.Error ?? $"{result.CameraId}: the timestamp could not be latched."),
                     "TimestampDeltaCameraFailed", result.CameraId);
             else

@@ -33,8 +33,7 @@ public sealed class MeasureSyncTakeCommand : PsCamSyncCmdlet
 
     /// <summary>How frames are matched across cameras (default: by schedule index when the frames carry one).</summary>
     [Parameter]
-    [ValidateSet("Index", "NearestDeviceTimestamp")]
-    public string? MatchBy { get; set; }
+    public FrameMatchMethod? MatchBy { get; set; }
 
     /// <summary>Writes one CameraReport per camera instead of the TakeReport.</summary>
     [Parameter(Mandatory = true, ParameterSetName = PerCameraSet)]

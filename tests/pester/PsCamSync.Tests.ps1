@@ -154,6 +154,18 @@ Describe 'Start-SyncCapture -Wait' -Tag CI {
         ($Result | Measure-SyncTake -PerCamera).Captured | Should -Be @(30, 30, 30)
     }
 
+    It 'Measure-SyncTake -MatchBy takes the method by name, completes it, and names -MatchBy for a wrong one' {
+        $report = $Result | Measure-SyncTake -MatchBy nearestdevicetimestamp
+        $report.MatchedBy | Should -Be 'NearestDeviceTimestamp'
+        $report.MatchedBy | Should -BeOfType ([PsCamSync.Core.Analysis.FrameMatchMethod])
+        ($Result | Measure-SyncTake).MatchedBy -eq 'Index' | Should -BeTrue
+        (TabExpansion2 'Measure-SyncTake -MatchBy Ne').CompletionMatches.CompletionText | Should -Be 'NearestDeviceTimestamp'
+        $e = { $Result | Measure-SyncTake -MatchBy ByMagic } | Should -Throw -PassThru
+        $e.FullyQualifiedErrorId | Should -Match '^ParameterArgumentTransformationError|^CannotConvertArgumentNoMessage|^ParameterBindingFailed|Measure-?SyncTake'
+        $e.Exception.Message | Should -Match "'MatchBy'"
+        $e.Exception.Message | Should -Match 'Index.*NearestDeviceTimestamp'
+    }
+
     It 'accepts cameras that crossed a remoting boundary' {
         $deserialized = Get-SyncCamera -Simulated 2 | ForEach-Object {
             [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($_))

@@ -6,7 +6,7 @@ namespace PsCamSync.Core.Analysis;
 /// <summary>One camera's accounting, intervals and device offset, from its frames table.</summary>
 internal static class CameraStatistics
 {
-    public static CameraReport Report(CameraData camera, string mode, long periodNs, List<string> faults)
+    public static CameraReport Report(CameraData camera, FrameMatchMethod mode, long periodNs, List<string> faults)
     {
         var counts = new FrameCounts { Expected = Math.Max(0, camera.EndIndex - camera.FirstIndex) };
         var offset = new Moments();
@@ -56,10 +56,10 @@ internal static class CameraStatistics
     /// gaps span lost frames). Ascending by index or time. <paramref name="byIndex"/>: the camera's
     /// <see cref="FrameSetMatcher.RowsByIndex"/> when the caller has it already.
     /// </summary>
-    internal static List<(int Row, long IntervalNs)> Intervals(CameraData camera, string mode, long periodNs, Dictionary<long, int>? byIndex = null)
+    internal static List<(int Row, long IntervalNs)> Intervals(CameraData camera, FrameMatchMethod mode, long periodNs, Dictionary<long, int>? byIndex = null)
     {
         var intervals = new List<(int Row, long IntervalNs)>();
-        if (mode == TakeAnalyzer.MatchByIndex)
+        if (mode == FrameMatchMethod.Index)
         {
             byIndex ??= FrameSetMatcher.RowsByIndex(camera, faults: null);
             foreach (var (n, row) in byIndex.OrderBy(kv => kv.Key))
@@ -80,12 +80,12 @@ internal static class CameraStatistics
         return intervals;
     }
 
-    private static void CheckRows(CameraData camera, FrameCounts counts, Dictionary<long, int> byIndex, string mode, List<string> faults)
+    private static void CheckRows(CameraData camera, FrameCounts counts, Dictionary<long, int> byIndex, FrameMatchMethod mode, List<string> faults)
     {
         string file = Path.GetFileName(camera.FramesPath);
         if (camera.TornLastRow)
             faults.Add($"{camera.Label}: {file} ends in a torn row (the writer stopped in the middle of it); it was left out.");
-        long withRow = mode == TakeAnalyzer.MatchByIndex
+        long withRow = mode == FrameMatchMethod.Index
             ? byIndex.Keys.LongCount(n => n >= camera.FirstIndex && n < camera.EndIndex)
             : Math.Min(camera.Rows.Length, counts.Expected);
         if (withRow < counts.Expected)

@@ -22,7 +22,7 @@ internal static class Percentiles
     }
 
     /// <summary>p50, p99 and max of <paramref name="skews"/> (sorted in place); all zero without values.</summary>
-    public static SkewStatistics Skew(string kind, List<long> skews)
+    public static SkewStatistics Skew(SkewKind kind, List<long> skews)
     {
         if (skews.Count == 0)
             return new SkewStatistics { Kind = kind };

@@ -15,19 +15,12 @@ namespace PsCamSync.Core.Analysis;
 /// </remarks>
 public static class TakeAnalyzer
 {
-    /// <summary>Match frames across cameras by schedule index.</summary>
-    public const string MatchByIndex = "Index";
-
-    /// <summary>Match frames across cameras by nearest device timestamp (for cameras without a usable index).</summary>
-    public const string MatchByNearestDeviceTimestamp = "NearestDeviceTimestamp";
-
     /// <summary>Analyses the take folder at <paramref name="takePath"/>.</summary>
     /// <param name="takePath">The take folder.</param>
-    /// <param name="matchBy">"Index" (default when frames carry schedule indexes) or "NearestDeviceTimestamp"
+    /// <param name="matchBy">Index (default when frames carry schedule indexes) or NearestDeviceTimestamp
     /// (default when some row has no index); null chooses.</param>
     /// <exception cref="TakeFolderException">The folder is not a readable take.</exception>
-    /// <exception cref="InvalidCaptureArgumentException">ParameterName "MatchBy": not one of the two names.</exception>
-    public static TakeReport Analyze(string takePath, string? matchBy = null) => Analyze([takePath], matchBy);
+    public static TakeReport Analyze(string takePath, FrameMatchMethod? matchBy = null) => Analyze([takePath], matchBy);
 
     /// <summary>
     /// Analyses several take folders of one shoot (one per host, same schedule) as one take: frame sets span every
@@ -35,23 +28,22 @@ public static class TakeAnalyzer
     /// </summary>
     /// <param name="takePaths">The folders, each once; the first folder's first camera is the reference for
     /// NearestDeviceTimestamp matching.</param>
-    /// <param name="matchBy">As for <see cref="Analyze(string, string?)"/>.</param>
+    /// <param name="matchBy">As for <see cref="Analyze(string, FrameMatchMethod?)"/>.</param>
     /// <exception cref="TakeFolderException">A folder is not a readable take, or the schedules differ (StartNs or PeriodNs).</exception>
-    /// <exception cref="InvalidCaptureArgumentException">ParameterName "Path": no folder given; "MatchBy": unknown name.</exception>
-    public static TakeReport Analyze(IReadOnlyList<string> takePaths, string? matchBy = null) => Match(takePaths, matchBy).Report;
+    /// <exception cref="InvalidCaptureArgumentException">ParameterName "Path": no folder given.</exception>
+    public static TakeReport Analyze(IReadOnlyList<string> takePaths, FrameMatchMethod? matchBy = null) => Match(takePaths, matchBy).Report;
 
-    /// <summary>What <see cref="Analyze(IReadOnlyList{string}, string?)"/> matched: the folders read back, the matching
+    /// <summary>What <see cref="Analyze(IReadOnlyList{string}, FrameMatchMethod?)"/> matched: the folders read back, the matching
     /// method, the frame sets and the report computed from them (for <see cref="TakeSeries"/>, which draws on the same sets).</summary>
-    internal sealed record Matching(TakeData Data, string Mode, List<FrameSet> Sets, TakeReport Report);
+    internal sealed record Matching(TakeData Data, FrameMatchMethod Mode, List<FrameSet> Sets, TakeReport Report);
 
     /// <summary>Reads the folders, matches their frame sets and computes the report (see
-    /// <see cref="Analyze(IReadOnlyList{string}, string?)"/> for the exceptions).</summary>
-    internal static Matching Match(IReadOnlyList<string> takePaths, string? matchBy)
+    /// <see cref="Analyze(IReadOnlyList{string}, FrameMatchMethod?)"/> for the exceptions).</summary>
+    internal static Matching Match(IReadOnlyList<string> takePaths, FrameMatchMethod? matchBy)
     {
         ArgumentNullException.ThrowIfNull(takePaths);
         if (takePaths.Count == 0)
             throw new InvalidCaptureArgumentException("Path", "give at least one take folder to analyse.");
-        string? requested = ParseMatchBy(matchBy);
         var data = TakeData.Load(takePaths);
         var cameras = data.Cameras;
 
@@ -74,9 +66,9 @@ public static class TakeAnalyzer
                 });
         }
 
-        string mode = requested ?? (cameras.All(c => c.Rows.All(r => r.FrameIndex >= 0)) ? MatchByIndex : MatchByNearestDeviceTimestamp);
+        var mode = matchBy ?? (cameras.All(c => c.Rows.All(r => r.FrameIndex >= 0)) ? FrameMatchMethod.Index : FrameMatchMethod.NearestDeviceTimestamp);
         var sets = cameras.Count == 0 ? new List<FrameSet>()
-            : mode == MatchByIndex ? FrameSetMatcher.ByIndex(cameras, faults)
+            : mode == FrameMatchMethod.Index ? FrameSetMatcher.ByIndex(cameras, faults)
             : FrameSetMatcher.ByNearestDeviceTimestamp(cameras, data.PeriodNs, faults);
 
         var reports = cameras.Select(c => CameraStatistics.Report(c, mode, data.PeriodNs, faults)).ToList();
@@ -93,12 +85,12 @@ public static class TakeAnalyzer
                 : string.Join(", ", data.Folders.Select(f => $"{f.Manifest.Host} {f.Manifest.TriggerMode}")),
             State = CombinedState(data.Status.Select(st => st.State)),
             ExpectedFrameSets = UnionLength(expectedRanges),
-            CompleteFrameSets = sets.LongCount(s => IsComplete(s, cameras) && (mode != MatchByIndex || InRanges(s.Index, expectedRanges))),
+            CompleteFrameSets = sets.LongCount(s => IsComplete(s, cameras) && (mode != FrameMatchMethod.Index || InRanges(s.Index, expectedRanges))),
             Cameras = reports,
-            ScheduledSkew = Skew("Scheduled", sets, cameras, static r => r.ScheduledNs),
-            TriggerSkew = Skew("Trigger", sets, cameras, static r => r.TriggerNs),
-            DeviceSkew = Skew("Device", sets, cameras, static r => r.DeviceTimestampNs),
-            MappedDeviceSkew = Skew("MappedDevice", sets, cameras, static (c, r) => MappedDeviceNs(c, r)),
+            ScheduledSkew = Skew(SkewKind.Scheduled, sets, cameras, static r => r.ScheduledNs),
+            TriggerSkew = Skew(SkewKind.Trigger, sets, cameras, static r => r.TriggerNs),
+            DeviceSkew = Skew(SkewKind.Device, sets, cameras, static r => r.DeviceTimestampNs),
+            MappedDeviceSkew = Skew(SkewKind.MappedDevice, sets, cameras, static (c, r) => MappedDeviceNs(c, r)),
             Faults = faults,
         };
         return new Matching(data, mode, sets, report);
@@ -114,17 +106,6 @@ public static class TakeAnalyzer
         return TakeState.Completed;
     }
 
-    private static string? ParseMatchBy(string? matchBy)
-    {
-        if (string.IsNullOrWhiteSpace(matchBy))
-            return null;
-        if (string.Equals(matchBy, MatchByIndex, StringComparison.OrdinalIgnoreCase))
-            return MatchByIndex;
-        if (string.Equals(matchBy, MatchByNearestDeviceTimestamp, StringComparison.OrdinalIgnoreCase))
-            return MatchByNearestDeviceTimestamp;
-        throw new InvalidCaptureArgumentException("MatchBy", $"'{matchBy}' is not a matching method; use {MatchByIndex} or {MatchByNearestDeviceTimestamp}.");
-    }
-
     private static bool IsComplete(FrameSet set, IReadOnlyList<CameraData> cameras)
     {
         for (int c = 0; c < cameras.Count; c++)
@@ -137,11 +118,11 @@ public static class TakeAnalyzer
     internal static long MappedDeviceNs(CameraData camera, FrameRecord row) =>
         camera.Info.ClockModel is { } model && row.DeviceTimestampNs != 0 ? model.ToHost(row.DeviceTimestampNs) : 0;
 
-    private static SkewStatistics Skew(string kind, List<FrameSet> sets, IReadOnlyList<CameraData> cameras, Func<FrameRecord, long> value) =>
+    private static SkewStatistics Skew(SkewKind kind, List<FrameSet> sets, IReadOnlyList<CameraData> cameras, Func<FrameRecord, long> value) =>
         Skew(kind, sets, cameras, (_, r) => value(r));
 
     /// <summary>Skew statistics of <paramref name="value"/> over the sets (see <see cref="SetSkew"/>).</summary>
-    private static SkewStatistics Skew(string kind, List<FrameSet> sets, IReadOnlyList<CameraData> cameras, Func<CameraData, FrameRecord, long> value)
+    private static SkewStatistics Skew(SkewKind kind, List<FrameSet> sets, IReadOnlyList<CameraData> cameras, Func<CameraData, FrameRecord, long> value)
     {
         var skews = new List<long>(sets.Count);
         foreach (var set in sets)

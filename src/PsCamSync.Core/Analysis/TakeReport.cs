@@ -2,14 +2,27 @@ using PsCamSync.Core.Takes;
 
 namespace PsCamSync.Core.Analysis;
 
+/// <summary>Which time of each frame a <see cref="SkewStatistics"/> compares across cameras.</summary>
+public enum SkewKind
+{
+    /// <summary>The slot's scheduled time Tn (the same on every host that shares the schedule: 0 skew).</summary>
+    Scheduled,
+    /// <summary>When the host sent the trigger (software trigger or action command), on the shared timeline.</summary>
+    Trigger,
+    /// <summary>The camera's own exposure-start timestamp, as the camera reported it (its clock, not mapped).</summary>
+    Device,
+    /// <summary>The device timestamp mapped onto the shared timeline through the camera's clock model.</summary>
+    MappedDevice,
+}
+
 /// <summary>
 /// Distribution of cross-camera skew (max − min of one time kind within a frame set, over the cameras that have a
 /// non-zero value of that kind; only sets with at least two such values count), ns.
 /// </summary>
 public sealed class SkewStatistics
 {
-    /// <summary>Which times: <c>Scheduled</c>, <c>Trigger</c> or <c>Device</c>.</summary>
-    public string Kind { get; init; } = "";
+    /// <summary>Which times are compared.</summary>
+    public SkewKind Kind { get; init; }
     /// <summary>Frame sets with at least two cameras' values.</summary>
     public long FrameSets { get; init; }
     /// <summary>Median skew, ns.</summary>
@@ -18,6 +31,18 @@ public sealed class SkewStatistics
     public long P99Ns { get; init; }
     /// <summary>Largest skew, ns.</summary>
     public long MaxNs { get; init; }
+}
+
+/// <summary>How the analysis matches the frames of different cameras into frame sets.</summary>
+public enum FrameMatchMethod
+{
+    /// <summary>Rows with the same schedule index n, on every host: the identity of a frame set wherever frames carry it.</summary>
+    Index,
+    /// <summary>
+    /// For cameras whose frames carry no schedule index (they cannot be triggered): the first camera of the first folder is
+    /// the reference, and every other camera joins with its frame of nearest device timestamp within half a period.
+    /// </summary>
+    NearestDeviceTimestamp,
 }
 
 /// <summary>One camera's part of a take report.</summary>
@@ -76,8 +101,8 @@ public sealed class TakeReport
     public string Path { get; init; } = "";
     /// <summary>Host that recorded it (several folders: their distinct hosts joined with ", ").</summary>
     public string Host { get; init; } = "";
-    /// <summary>How frames were matched across cameras: <c>Index</c> or <c>NearestDeviceTimestamp</c>.</summary>
-    public string MatchedBy { get; init; } = "";
+    /// <summary>How frames were matched across cameras.</summary>
+    public FrameMatchMethod MatchedBy { get; init; }
     /// <summary>How the frames were started (take.json TriggerMode): Software, Action, ScheduledAction or CameraScheduler; for
     /// several folders that differ, each distinct mode with its host ("pi-a Action, pi-b Software").</summary>
     public string TriggerMode { get; init; } = "";

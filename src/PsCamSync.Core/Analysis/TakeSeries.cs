@@ -31,10 +31,10 @@ public sealed class TakeSeries
     /// and lays the frame sets out as series.
     /// </summary>
     /// <param name="takePaths">One take folder, or one folder per host of one shoot.</param>
-    /// <param name="matchBy">"Index", "NearestDeviceTimestamp" or null (choose as the analyzer does).</param>
+    /// <param name="matchBy">Index, NearestDeviceTimestamp, or null (choose as the analyzer does).</param>
     /// <exception cref="TakeFolderException">A folder is not a readable take, or the schedules differ.</exception>
-    /// <exception cref="InvalidCaptureArgumentException">ParameterName "Path": no folder; "MatchBy": unknown name.</exception>
-    public static TakeSeries Load(IReadOnlyList<string> takePaths, string? matchBy = null)
+    /// <exception cref="InvalidCaptureArgumentException">ParameterName "Path": no folder.</exception>
+    public static TakeSeries Load(IReadOnlyList<string> takePaths, FrameMatchMethod? matchBy = null)
     {
         var matching = TakeAnalyzer.Match(takePaths, matchBy);
         var data = matching.Data;
@@ -188,8 +188,8 @@ public sealed class TimedFault
     public string Host { get; init; } = "";
     /// <summary>Camera id, or null for the take as a whole.</summary>
     public string? Camera { get; init; }
-    /// <summary>Where it happened (Trigger, Stream, Writer, Encoder, Setup, Camera).</summary>
-    public string Source { get; init; } = "";
+    /// <summary>Where it happened.</summary>
+    public TakeFaultSource Source { get; init; }
     /// <summary>What happened.</summary>
     public string Message { get; init; } = "";
 }

@@ -26,7 +26,7 @@ internal sealed class CameraPipeline : IFrameTarget
     private readonly SlotWindow _window;
     private readonly IVideoSink _sink;
     private readonly FramesTableWriter _table;
-    private readonly Action<string?, string, string, Exception?> _fault;
+    private readonly Action<string?, TakeFaultSource, string, Exception?> _fault;
     private readonly long _frameTimeoutNs;
     private Thread? _writer;
     private volatile bool _triggersComplete;
@@ -42,7 +42,7 @@ internal sealed class CameraPipeline : IFrameTarget
     private long _captured, _lost; // written by the writer, read for progress
 
     public CameraPipeline(ICamera camera, string cameraId, FrameRing ring, IVideoSink sink, FramesTableWriter table,
-        int slotCapacity, long frameTimeoutNs, Action<string?, string, string, Exception?> fault)
+        int slotCapacity, long frameTimeoutNs, Action<string?, TakeFaultSource, string, Exception?> fault)
     {
         _camera = camera;
         CameraId = cameraId;
@@ -106,7 +106,7 @@ internal sealed class CameraPipeline : IFrameTarget
             Interlocked.Increment(ref _lostNotices);
     }
 
-    public void ReportFault(string message, Exception? exception) => _fault(CameraId, "Stream", message, exception);
+    public void ReportFault(string message, Exception? exception) => _fault(CameraId, TakeFaultSource.Stream, message, exception);
 
     // ---- trigger thread ----
 
@@ -128,7 +128,7 @@ internal sealed class CameraPipeline : IFrameTarget
     public void ReportTriggerFault(long frameIndex, Exception e)
     {
         if (Interlocked.Exchange(ref _triggerFaultRun, 1) == 0)
-            _fault(CameraId, "Camera", $"trigger {frameIndex} failed: {e.Message} (a camera whose triggers keep failing is taken out of the take: see CameraLossRule)", e);
+            _fault(CameraId, TakeFaultSource.Camera, $"trigger {frameIndex} failed: {e.Message} (a camera whose triggers keep failing is taken out of the take: see CameraLossRule)", e);
     }
 
     private int _triggerFaultRun;
@@ -194,7 +194,7 @@ internal sealed class CameraPipeline : IFrameTarget
         }
         catch (Exception e)
         {
-            _fault(CameraId, "Writer", $"the writer stopped: {e.Message}", e);
+            _fault(CameraId, TakeFaultSource.Writer, $"the writer stopped: {e.Message}", e);
             _abandon = true;
             try
             {
@@ -203,7 +203,7 @@ internal sealed class CameraPipeline : IFrameTarget
             }
             catch (Exception inner)
             {
-                _fault(CameraId, "Writer", $"rows after the writer fault could not be written: {inner.Message}", inner);
+                _fault(CameraId, TakeFaultSource.Writer, $"rows after the writer fault could not be written: {inner.Message}", inner);
             }
         }
     }
@@ -395,14 +395,14 @@ internal sealed class CameraPipeline : IFrameTarget
                 }
             }
             if (failed > 0) // even with the reserve freed: these rows may be missing from the table
-                _fault(CameraId, "Writer", $"{failed} of the {_heldRows.Count} rows held back after the disk filled could not be written to the frames table (take.json still counts them). First error: {first!.Message}", first);
+                _fault(CameraId, TakeFaultSource.Writer, $"{failed} of the {_heldRows.Count} rows held back after the disk filled could not be written to the frames table (take.json still counts them). First error: {first!.Message}", first);
         }
         try { _table.Dispose(); }
-        catch (Exception e) { _fault(CameraId, "Writer", $"the frames table could not be closed: {e.Message}", e); }
+        catch (Exception e) { _fault(CameraId, TakeFaultSource.Writer, $"the frames table could not be closed: {e.Message}", e); }
         try { _sink.Complete(); }
         catch (Exception e) when (!(DiskFull?.IsSet ?? false) || e is not TakeFolderException)
         {
-            _fault(CameraId, "Encoder", $"the video file could not be completed: {e.Message}", e);
+            _fault(CameraId, TakeFaultSource.Encoder, $"the video file could not be completed: {e.Message}", e);
         }
         catch (TakeFolderException)
         {
@@ -413,20 +413,20 @@ internal sealed class CameraPipeline : IFrameTarget
         {
             bool diskFull = DiskFull?.IsSet ?? false;
             if (!diskFull || _firstWriteError is { DiskFull: false })
-                _fault(CameraId, "Encoder", $"the pixels of {_writeFailures} frame(s) could not be written; their rows say WriteFailed" +
+                _fault(CameraId, TakeFaultSource.Encoder, $"the pixels of {_writeFailures} frame(s) could not be written; their rows say WriteFailed" +
                     (_sink.IsDead ? " (the video sink stopped taking frames)" : "") +
                     (_firstWriteError is null ? "." : $". First error: {_firstWriteError.Message}"), _firstWriteError);
         }
         if (_tableFailures > 0 && _firstTableError is { DiskFull: false })
-            _fault(CameraId, "Writer", $"{_tableFailures} write(s) to the frames table failed (rows stayed buffered and were flushed again later). First error: {_firstTableError.Message}", _firstTableError);
+            _fault(CameraId, TakeFaultSource.Writer, $"{_tableFailures} write(s) to the frames table failed (rows stayed buffered and were flushed again later). First error: {_firstTableError.Message}", _firstTableError);
         if (Counts.Dropped > 0)
-            _fault(CameraId, "Writer", $"the writer could not keep up: {Counts.Dropped} frames were dropped because the ring of {_ring.Frames} frames was full. Use a faster -Encoder, a larger -BufferMemory or a lower -FrameRate.", null);
+            _fault(CameraId, TakeFaultSource.Writer, $"the writer could not keep up: {Counts.Dropped} frames were dropped because the ring of {_ring.Frames} frames was full. Use a faster -Encoder, a larger -BufferMemory or a lower -FrameRate.", null);
         if (_extraFrames > 0 && !quietExtras)
-            _fault(CameraId, "Stream", $"{_extraFrames} frames matched no trigger slot (they came after their slot timed out, or the camera produced frames it was not asked for).", null);
+            _fault(CameraId, TakeFaultSource.Stream, $"{_extraFrames} frames matched no trigger slot (they came after their slot timed out, or the camera produced frames it was not asked for).", null);
         if (_lostNotices > 0)
-            _fault(CameraId, "Trigger", $"{_lostNotices} slot or drop notices were lost because the writer was far behind; those slots count as missed.", null);
+            _fault(CameraId, TakeFaultSource.Trigger, $"{_lostNotices} slot or drop notices were lost because the writer was far behind; those slots count as missed.", null);
         if (Counts.Accounted != expected)
-            _fault(CameraId, "Writer", $"frame accounting does not add up: {Counts.Accounted} slots accounted for, {expected} expected.", null);
+            _fault(CameraId, TakeFaultSource.Writer, $"frame accounting does not add up: {Counts.Accounted} slots accounted for, {expected} expected.", null);
         return _extraFrames;
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using PsCamSync.Core.Cameras;
+using PsCamSync.Core.Takes;
 using PsCamSync.Core.Timing;
 
 namespace PsCamSync.Core.Capture;
@@ -26,7 +27,7 @@ internal sealed class CameraRecovery
     private readonly TakeCameraIdentity _identity;
     private readonly FrameSchedule _schedule;
     private readonly Func<ICameraBackend> _backend;
-    private readonly Action<string?, string, string, Exception?> _fault;
+    private readonly Action<string?, TakeFaultSource, string, Exception?> _fault;
     private readonly Lock _rejoinGate;
     private readonly Func<bool> _finalising;
     private readonly ActionTrigger? _action; // the take's action trigger: a reopened camera gets its keys (and scheduler) again
@@ -48,7 +49,7 @@ internal sealed class CameraRecovery
         int Width, int Height, string PixelFormat);
 
     public CameraRecovery(CameraPipeline pipeline, TriggerPort port, TakeCameraIdentity identity, FrameSchedule schedule,
-        Func<ICameraBackend> backend, Action<string?, string, string, Exception?> fault, Lock rejoinGate, Func<bool> finalising,
+        Func<ICameraBackend> backend, Action<string?, TakeFaultSource, string, Exception?> fault, Lock rejoinGate, Func<bool> finalising,
         ActionTrigger? action = null)
     {
         _action = action;
@@ -97,7 +98,7 @@ internal sealed class CameraRecovery
             }
             catch (Exception e)
             {
-                _fault(_pipeline.CameraId, "Camera", $"the recovery of camera '{_pipeline.CameraId}' stopped: {e.Message}", e);
+                _fault(_pipeline.CameraId, TakeFaultSource.Camera, $"the recovery of camera '{_pipeline.CameraId}' stopped: {e.Message}", e);
                 _releasing = false;
                 return;
             }
@@ -110,7 +111,7 @@ internal sealed class CameraRecovery
         var (index, cause, exception) = _port.LastLoss;
         long lostNs = SharedTimeline.NowNs();
         string detail = exception is null ? "" : $" ({exception.Message})";
-        _fault(id, "Camera", string.Create(CultureInfo.InvariantCulture,
+        _fault(id, TakeFaultSource.Camera, string.Create(CultureInfo.InvariantCulture,
             $"Camera '{id}' stopped answering at frame {index}: {CameraLossRule.Describe(cause, _port.LossSlots)}{detail}. It was taken out of the trigger set: its later slots are recorded as CameraLost until it answers again; the other cameras go on."), exception);
 
         // A trigger call on the camera may still be waiting for its acknowledgement: it returns at the backend's timeout.
@@ -123,7 +124,7 @@ internal sealed class CameraRecovery
         }
         catch (Exception e)
         {
-            _fault(id, "Camera", $"releasing camera '{id}' after it stopped answering failed: {e.Message}", e);
+            _fault(id, TakeFaultSource.Camera, $"releasing camera '{id}' after it stopped answering failed: {e.Message}", e);
         }
         finally
         {
@@ -158,7 +159,7 @@ internal sealed class CameraRecovery
                 || camera.Info.PixelFormat.ToString() != _identity.PixelFormat)
             {
                 // Its frames cannot go into the take's video (a camera reset to its defaults, another camera at the address).
-                _fault(id, "Camera", $"camera '{id}' answered again with {camera.Info.Width}x{camera.Info.Height} {camera.Info.PixelFormat} frames, " +
+                _fault(id, TakeFaultSource.Camera, $"camera '{id}' answered again with {camera.Info.Width}x{camera.Info.Height} {camera.Info.PixelFormat} frames, " +
                     $"not the take's {_identity.Width}x{_identity.Height} {_identity.PixelFormat}; it does not rejoin.", null);
                 camera.Dispose();
                 _stopped.Set();
@@ -172,7 +173,7 @@ internal sealed class CameraRecovery
             if (camera is not null)
             {
                 try { camera.Abandon(); }
-                catch (Exception inner) { _fault(id, "Camera", $"releasing a failed reopening of camera '{id}' failed: {inner.Message}", inner); }
+                catch (Exception inner) { _fault(id, TakeFaultSource.Camera, $"releasing a failed reopening of camera '{id}' failed: {inner.Message}", inner); }
             }
             return false;
         }
@@ -183,7 +184,7 @@ internal sealed class CameraRecovery
         }
         catch (Exception e)
         {
-            _fault(id, "Camera", $"the warm-up trigger of camera '{id}' after it was reopened failed: {e.Message}", e);
+            _fault(id, TakeFaultSource.Camera, $"the warm-up trigger of camera '{id}' after it was reopened failed: {e.Message}", e);
         }
 
         long from;
@@ -207,7 +208,7 @@ internal sealed class CameraRecovery
                     }
                     catch (FeatureException e)
                     {
-                        _fault(id, "Camera", $"camera '{id}' answered again but its action scheduler could not be armed: {e.Message}; it does not rejoin.", e);
+                        _fault(id, TakeFaultSource.Camera, $"camera '{id}' answered again but its action scheduler could not be armed: {e.Message}; it does not rejoin.", e);
                         from = -1;
                     }
                 }
@@ -224,12 +225,12 @@ internal sealed class CameraRecovery
             }
             catch (Exception e)
             {
-                _fault(id, "Camera", $"closing camera '{id}', reopened as the take ended, failed: {e.Message}", e);
+                _fault(id, TakeFaultSource.Camera, $"closing camera '{id}', reopened as the take ended, failed: {e.Message}", e);
             }
             return true;
         }
         Rejoins++;
-        _fault(id, "Camera", string.Create(CultureInfo.InvariantCulture,
+        _fault(id, TakeFaultSource.Camera, string.Create(CultureInfo.InvariantCulture,
             $"Camera '{id}' answered again {(SharedTimeline.NowNs() - lostNs) / 1e9:0.0} s after it was lost: reopened, configured and streaming; it rejoins the schedule at frame {from}."), null);
         return true;
     }

@@ -614,7 +614,7 @@ public sealed class CaptureSession : IRunningTake
             {
                 _memoryLockHeld = false;
                 if (LiveTakes.LeaveMemoryLock() is { } unlockError)
-                    RecordFault(null, "Setup", $"munlockall failed, so this process keeps its memory locked in RAM: {unlockError}", null);
+                    RecordFault(null, TakeFaultSource.Setup, $"munlockall failed, so this process keeps its memory locked in RAM: {unlockError}", null);
             }
             end = _loop.FinalEndIndex;
             if (_action?.Mode == SyncTriggerMode.CameraScheduler)
@@ -632,7 +632,7 @@ public sealed class CaptureSession : IRunningTake
                         Step(p.CameraId, "stopping the camera reopened as the take ended", () => { reopened.StopAcquisition(); reopened.Dispose(); });
                     continue;
                 }
-                Step(p.CameraId, "stopping acquisition", () => port.Camera.StopAcquisition(), "Stream");
+                Step(p.CameraId, "stopping acquisition", () => port.Camera.StopAcquisition(), TakeFaultSource.Stream);
             }
             foreach (var r in _recoveries) r.Stop();
             ReleaseReserve();
@@ -683,11 +683,11 @@ public sealed class CaptureSession : IRunningTake
                 if (p.Port!.IsLost)
                     continue; // its recovery thread releases it
                 var camera = p.Port.Camera;
-                Step(p.CameraId, "closing the camera", camera.Dispose, "Camera");
+                Step(p.CameraId, "closing the camera", camera.Dispose, TakeFaultSource.Camera);
             }
             lock (_gate)
             {
-                bool faulted = _manifest.Faults.Where((_, i) => i < lateFrom || i >= lateTo).Any(f => f.Source is "Writer" or "Encoder" or "Trigger");
+                bool faulted = _manifest.Faults.Where((_, i) => i < lateFrom || i >= lateTo).Any(f => f.Source is TakeFaultSource.Writer or TakeFaultSource.Encoder or TakeFaultSource.Trigger);
                 bool stopped = _stoppedEarly || end < _options.Schedule.EndIndex;
                 if (stopped)
                     _manifest.StopReason = _stopReason ?? "stop requested";
@@ -696,7 +696,7 @@ public sealed class CaptureSession : IRunningTake
         }
         catch (Exception e)
         {
-            RecordFault(null, "Writer", $"finalising the take failed: {e.Message}", e);
+            RecordFault(null, TakeFaultSource.Writer, $"finalising the take failed: {e.Message}", e);
             lock (_gate) _manifest.State = TakeState.Faulted;
         }
         finally
@@ -712,7 +712,7 @@ public sealed class CaptureSession : IRunningTake
             if (_action is not null)
             {
                 try { _action.Dispose(); }
-                catch (Exception e) { RecordFault(null, "Trigger", $"closing the action-command sender failed: {e.Message}", e); }
+                catch (Exception e) { RecordFault(null, TakeFaultSource.Trigger, $"closing the action-command sender failed: {e.Message}", e); }
             }
             try
             {
@@ -769,7 +769,7 @@ public sealed class CaptureSession : IRunningTake
         manifest.Faults.Add(new TakeFault
         {
             TimeNs = SharedTimeline.NowNs(),
-            Source = "Writer",
+            Source = TakeFaultSource.Writer,
             Message = dropped > 0
                 ? string.Create(ci, $"the disk was too full for the whole take.json: {dropped} later fault(s) and the details (exception traces) of the others were left out.")
                 : "the disk was too full for the whole take.json: the details (exception traces) of the faults were left out.",
@@ -786,12 +786,12 @@ public sealed class CaptureSession : IRunningTake
         }
         catch (TakeFolderException e)
         {
-            RecordFault(null, "Writer", e.Message, e);
+            RecordFault(null, TakeFaultSource.Writer, e.Message, e);
         }
     }
 
     /// <summary>Runs one step of finalising; a failure becomes a fault (<paramref name="source"/>, default Writer) and the next step runs.</summary>
-    private void Step(string? camera, string what, Action step, string source = "Writer")
+    private void Step(string? camera, string what, Action step, TakeFaultSource source = TakeFaultSource.Writer)
     {
         try
         {
@@ -811,7 +811,7 @@ public sealed class CaptureSession : IRunningTake
             Thread.Sleep(10);
         for (int i = 0; i < _recoveries.Length; i++)
             if (_recoveries[i].Releasing)
-                RecordFault(_pipelines[i].CameraId, "Camera",
+                RecordFault(_pipelines[i].CameraId, TakeFaultSource.Camera,
                     $"camera '{_pipelines[i].CameraId}' stopped answering and its connection was still being released when the take ended (a trigger call, or the backend giving up the connection, waits for the backend's timeouts); the release goes on in the background and costs the take nothing.", null);
     }
 
@@ -867,7 +867,7 @@ public sealed class CaptureSession : IRunningTake
             }
             catch (FeatureException e)
             {
-                RecordFault(p.CameraId, "Trigger", $"arming the action scheduler of camera '{p.CameraId}' for frame {from} failed: {e.Message}", e);
+                RecordFault(p.CameraId, TakeFaultSource.Trigger, $"arming the action scheduler of camera '{p.CameraId}' for frame {from} failed: {e.Message}", e);
                 p.Port!.MarkLost(from, CameraLossCause.TriggerFailed, e);
             }
         }
@@ -889,7 +889,7 @@ public sealed class CaptureSession : IRunningTake
         {
             if (p.Port!.IsLost)
                 continue;
-            Step(p.CameraId, "cancelling the camera's action scheduler", () => _action!.Disarm(p.Port.Camera), "Trigger");
+            Step(p.CameraId, "cancelling the camera's action scheduler", () => _action!.Disarm(p.Port.Camera), TakeFaultSource.Trigger);
         }
     }
 
@@ -912,7 +912,7 @@ public sealed class CaptureSession : IRunningTake
         }
         for (int i = 0; i < _pipelines.Length; i++)
             if (ActionTrigger.FaultOf(counts[i], sent, action.Mode) is { } message)
-                RecordFault(_pipelines[i].CameraId, "Trigger", $"Camera '{_pipelines[i].CameraId}': {message}", null);
+                RecordFault(_pipelines[i].CameraId, TakeFaultSource.Trigger, $"Camera '{_pipelines[i].CameraId}': {message}", null);
     }
 
     private void RecordLateSlots(long first, long end)
@@ -930,7 +930,7 @@ public sealed class CaptureSession : IRunningTake
             string message = schedule.StartNs >= _startedNs
                 ? string.Create(ci, $"{frames} ({setup.Slots} of {slots}) {was} due before the trigger thread was ready (setup took {setupMs} ms, lead was {(schedule.TimeOf(first) - _startedNs) / 1_000_000} ms), so {they} recorded as TriggerLate; raise -Lead (or give a later -StartTime) to at least {LeadCheck.SuggestLeadNs(ready - _startedNs) / 1e9:0.#} s.")
                 : string.Create(ci, $"{frames} ({setup.Slots} of {slots}) {was} due before the trigger thread was ready: this host joined {(_startedNs - schedule.StartNs) / 1_000_000} ms after T0 and its setup took {setupMs} ms, so {they} recorded as TriggerLate.");
-            RecordFault(null, "Trigger", message, null, ready);
+            RecordFault(null, TakeFaultSource.Trigger, message, null, ready);
         }
         var woke = _loop.WokeLate;
         if (woke.Slots > 0)
@@ -938,18 +938,18 @@ public sealed class CaptureSession : IRunningTake
             var t = _manifest.TriggerThread;
             string message = string.Create(ci,
                 $"{woke.Slots} of {slots} slots {(woke.Slots == 1 ? "was" : "were")} skipped and recorded as TriggerLate because the trigger thread woke more than the late tolerance ({_manifest.LateToleranceNs / 1e6:0.###} ms) after the deadline: {FramesText(woke)} (wake-up error p99 {t?.WakeErrorP99Us:0.#} µs, max {t?.WakeErrorMaxUs:0.#} µs; {t?.GarbageCollections} garbage collections during the take; see TriggerThread in take.json).");
-            RecordFault(null, "Trigger", message, null, schedule.TimeOf(woke.FirstIndex));
+            RecordFault(null, TakeFaultSource.Trigger, message, null, schedule.TimeOf(woke.FirstIndex));
         }
 
         static string FramesText(LateSlotRuns runs) =>
             (runs.Slots == 1 ? "frame " : "frames ") + runs.Describe();
     }
 
-    private void RecordFault(string? camera, string source, string message, Exception? exception) =>
+    private void RecordFault(string? camera, TakeFaultSource source, string message, Exception? exception) =>
         RecordFault(camera, source, message, exception, SharedTimeline.NowNs());
 
     /// <summary>A pipeline fault: into the take, or (while a failed start is cleaned up, before there is a take) the trace.</summary>
-    private static void RecordOrTrace(CaptureSession? session, string? camera, string source, string message, Exception? exception)
+    private static void RecordOrTrace(CaptureSession? session, string? camera, TakeFaultSource source, string message, Exception? exception)
     {
         if (session is not null)
             session.RecordFault(camera, source, message, exception);
@@ -970,7 +970,7 @@ public sealed class CaptureSession : IRunningTake
         {
             TimeNs = SharedTimeline.NowNs(),
             Camera = null,
-            Source = "Writer",
+            Source = TakeFaultSource.Writer,
             Message = string.Create(ci, $"the disk is full at '{error.Path}' ({(free >= 0 ? $"{free} bytes free" : "free space unknown")} after the failed write): camera '{cameraId}' could not write a frame, so the take stopped triggering before frame {end}. Frames written before are intact; frames that arrived after it have rows but no pixels (WriteFailed)."),
             Detail = error.ToString(),
         };
@@ -981,7 +981,7 @@ public sealed class CaptureSession : IRunningTake
         }
     }
 
-    private void RecordFault(string? camera, string source, string message, Exception? exception, long timeNs)
+    private void RecordFault(string? camera, TakeFaultSource source, string message, Exception? exception, long timeNs)
     {
         lock (_gate)
         {
@@ -1066,7 +1066,7 @@ public sealed class CaptureSession : IRunningTake
     }
 
     /// <summary>Records a fault of the take's setup (no camera), e.g. a handler that could not be registered.</summary>
-    internal void RecordSetupFault(string message, Exception? exception) => RecordFault(null, "Setup", message, exception);
+    internal void RecordSetupFault(string message, Exception? exception) => RecordFault(null, TakeFaultSource.Setup, message, exception);
 
     /// <summary>Stops now if running and waits for finalisation.</summary>
     public void Dispose()

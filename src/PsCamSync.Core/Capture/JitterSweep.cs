@@ -159,7 +159,7 @@ public static class JitterSweep
     /// <exception cref="TakeFolderException">The folder is not a readable take.</exception>
     public static JitterSweepPoint Measure(string takePath)
     {
-        var matching = TakeAnalyzer.Match([takePath], TakeAnalyzer.MatchByIndex);   // reads the folder once
+        var matching = TakeAnalyzer.Match([takePath], FrameMatchMethod.Index);   // reads the folder once
         var (report, data) = (matching.Report, matching.Data);
         var manifest = data.Folders[0].Manifest;
         long periodNs = data.PeriodNs;
@@ -170,7 +170,7 @@ public static class JitterSweep
         foreach (var camera in data.Cameras)
         {
             var byIndex = FrameSetMatcher.RowsByIndex(camera, faults: null);
-            foreach (var (_, interval) in CameraStatistics.Intervals(camera, TakeAnalyzer.MatchByIndex, periodNs, byIndex))
+            foreach (var (_, interval) in CameraStatistics.Intervals(camera, FrameMatchMethod.Index, periodNs, byIndex))
                 deviations.Add(Math.Abs(interval - periodNs));   // the intervals TakeAnalyzer's statistics use
             foreach (var (_, i) in byIndex)
             {
@@ -193,7 +193,7 @@ public static class JitterSweep
         {
             FrameRateHz = Math.Round(1e9 / periodNs, 3),
             PeriodUs = periodNs / 1e3,
-            TriggerMode = manifest.TriggerMode.ToString(),
+            TriggerMode = manifest.TriggerMode,
             Cameras = data.Cameras.Count,
             Expected = report.Cameras.Sum(c => c.Expected),
             Captured = report.Cameras.Sum(c => c.Captured),
@@ -212,7 +212,7 @@ public static class JitterSweep
             WakeErrorMaxUs = manifest.TriggerThread?.WakeErrorMaxUs,
             SkewP99Us = skew.FrameSets > 0 ? skew.P99Ns / 1e3 : null,
             SkewKind = skew.FrameSets > 0 ? skew.Kind : null,
-            State = report.State.ToString(),
+            State = report.State,
             Faults = report.Faults.Count,
             TakePath = Path.GetFullPath(takePath),
         };
@@ -224,8 +224,8 @@ public static class JitterSweep
 }
 
 /// <summary>
-/// One rate of a jitter sweep (<see cref="JitterSweep.Measure"/>): plain data, strings for closed sets, so it reads
-/// the same after Invoke-Command. Times are µs; statistics over no samples are null.
+/// One rate of a jitter sweep (<see cref="JitterSweep.Measure"/>): plain data (its enum crosses Invoke-Command by name,
+/// see types.ps1xml). Times are µs; statistics over no samples are null.
 /// </summary>
 public sealed class JitterSweepPoint
 {
@@ -233,8 +233,8 @@ public sealed class JitterSweepPoint
     public double FrameRateHz { get; init; }
     /// <summary>Frame period, µs.</summary>
     public double PeriodUs { get; init; }
-    /// <summary>How frames were started (Software, Action, ScheduledAction, CameraScheduler), from take.json.</summary>
-    public string TriggerMode { get; init; } = "";
+    /// <summary>How frames were started, from take.json.</summary>
+    public SyncTriggerMode TriggerMode { get; init; }
     /// <summary>Cameras in the take.</summary>
     public int Cameras { get; init; }
     /// <summary>Scheduled slots, all cameras.</summary>
@@ -273,10 +273,10 @@ public sealed class JitterSweepPoint
     /// <summary>99th percentile of the skew between cameras per frame set, µs (mapped device times, else raw device
     /// times: <see cref="SkewKind"/>); null with one camera.</summary>
     public double? SkewP99Us { get; init; }
-    /// <summary>Which times <see cref="SkewP99Us"/> compares: MappedDevice or Device.</summary>
-    public string? SkewKind { get; init; }
-    /// <summary>The take's state (Completed, Stopped, Faulted, ...).</summary>
-    public string State { get; init; } = "";
+    /// <summary>Which times <see cref="SkewP99Us"/> compares: MappedDevice or Device; null with one camera.</summary>
+    public SkewKind? SkewKind { get; init; }
+    /// <summary>The take's state.</summary>
+    public TakeState State { get; init; }
     /// <summary>Faults the analysis found (take.json faults included).</summary>
     public int Faults { get; init; }
     /// <summary>The take's folder (full path).</summary>

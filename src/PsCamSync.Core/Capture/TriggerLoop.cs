@@ -1,4 +1,5 @@
 using PsCamSync.Core.Concurrency;
+using PsCamSync.Core.Takes;
 using PsCamSync.Core.Timing;
 
 namespace PsCamSync.Core.Capture;
@@ -17,14 +18,14 @@ internal sealed class TriggerLoop
     private readonly DeadlineTimer _timer;
     private readonly WakeErrorStatistics _wakeErrors;
     private readonly long _lateToleranceNs;
-    private readonly Action<string?, string, string, Exception?> _fault;
+    private readonly Action<string?, TakeFaultSource, string, Exception?> _fault;
     private readonly ActionTrigger? _action;
     private long _next;
     private long _end;
     private long _readyNs;
 
     public TriggerLoop(FrameSchedule schedule, long firstIndex, long endIndex, CameraPipeline[] pipelines,
-        DeadlineTimer timer, WakeErrorStatistics wakeErrors, long lateToleranceNs, Action<string?, string, string, Exception?> fault,
+        DeadlineTimer timer, WakeErrorStatistics wakeErrors, long lateToleranceNs, Action<string?, TakeFaultSource, string, Exception?> fault,
         ActionTrigger? action = null)
     {
         _action = action;
@@ -140,7 +141,7 @@ internal sealed class TriggerLoop
             }
             catch (Exception e)
             {
-                _fault(null, "Trigger", $"the warm-up action command failed: {e.Message}", e);
+                _fault(null, TakeFaultSource.Trigger, $"the warm-up action command failed: {e.Message}", e);
             }
             return;
         }
@@ -152,7 +153,7 @@ internal sealed class TriggerLoop
             }
             catch (Exception e)
             {
-                _fault(p.CameraId, "Trigger", $"the warm-up trigger failed: {e.Message}", e);
+                _fault(p.CameraId, TakeFaultSource.Trigger, $"the warm-up trigger failed: {e.Message}", e);
             }
         }
     }
@@ -219,7 +220,7 @@ internal sealed class TriggerLoop
                             // No packet left: the slot is lost for every camera alike, and said so once per run of them.
                             late = true;
                             if (SendFailures.Slots == 0 || SendFailures.LastIndex != n - 1)
-                                _fault(null, "Trigger", $"sending the action command for frame {n} failed: {e.Message}", e);
+                                _fault(null, TakeFaultSource.Trigger, $"sending the action command for frame {n} failed: {e.Message}", e);
                             SendFailures.Add(n);
                         }
                     }
@@ -231,7 +232,7 @@ internal sealed class TriggerLoop
         }
         catch (Exception e)
         {
-            _fault(null, "Trigger", $"the trigger thread stopped: {e.Message}", e);
+            _fault(null, TakeFaultSource.Trigger, $"the trigger thread stopped: {e.Message}", e);
             StopBefore(NextIndex);
         }
         finally
@@ -239,7 +240,7 @@ internal sealed class TriggerLoop
             foreach (var p in _pipelines)
             {
                 try { p.Port!.Complete(); }
-                catch (Exception e) { _fault(p.CameraId, "Trigger", $"ending the camera's trigger path failed: {e.Message}", e); p.CompleteTriggers(); }
+                catch (Exception e) { _fault(p.CameraId, TakeFaultSource.Trigger, $"ending the camera's trigger path failed: {e.Message}", e); p.CompleteTriggers(); }
             }
         }
     }

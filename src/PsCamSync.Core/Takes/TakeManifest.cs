@@ -122,6 +122,23 @@ public sealed class TakeCamera
     public ActionAckCounts? ActionAcks { get; set; }
 }
 
+/// <summary>The part of a take a <see cref="TakeFault"/> happened in.</summary>
+public enum TakeFaultSource
+{
+    /// <summary>Preparing the take: cameras, clock models, memory locking.</summary>
+    Setup = 1,
+    /// <summary>The trigger path: the trigger thread, software triggers, action commands, the cameras' schedulers.</summary>
+    Trigger,
+    /// <summary>A camera's frame stream: receiving, frames that match no slot, stopping acquisition.</summary>
+    Stream,
+    /// <summary>A camera lost, released or rejoining (see <c>CameraLossRule</c>).</summary>
+    Camera,
+    /// <summary>The frames table, take.json or the ring (frames dropped because the writer fell behind).</summary>
+    Writer,
+    /// <summary>The video sink: the built-in Y4M writer or the ffmpeg process.</summary>
+    Encoder,
+}
+
 /// <summary>A fault recorded in a take; nothing captured before it is lost.</summary>
 public sealed class TakeFault
 {
@@ -129,8 +146,8 @@ public sealed class TakeFault
     public long TimeNs { get; set; }
     /// <summary>Camera id, or null for the take as a whole.</summary>
     public string? Camera { get; set; }
-    /// <summary>Where it happened: <c>Trigger</c>, <c>Stream</c>, <c>Writer</c>, <c>Encoder</c>, <c>Setup</c>, <c>Camera</c> (a camera lost, released or rejoining: see <c>CameraLossRule</c>).</summary>
-    public string Source { get; set; } = "";
+    /// <summary>Where it happened (written by name in take.json).</summary>
+    public TakeFaultSource Source { get; set; }
     /// <summary>What happened.</summary>
     public string Message { get; set; } = "";
     /// <summary>Exception type and stack, when there was one.</summary>

@@ -22,13 +22,24 @@ public sealed record TimestampDeltaSample(string Host, string CameraId, int Roun
     public long UncertaintyNs => (HostAfterNs - HostBeforeNs + 1) / 2;
 }
 
+/// <summary>What a timestamp-delta measurement of one camera concluded.</summary>
+public enum TimestampDeltaVerdict
+{
+    /// <summary>The largest |delta| is within the threshold.</summary>
+    Pass,
+    /// <summary>The largest |delta| is above the threshold.</summary>
+    Fail,
+    /// <summary>The camera could not be measured (see <see cref="TimestampDeltaResult.Error"/>).</summary>
+    Error,
+}
+
 /// <summary>
 /// One camera's timestamp delta to the host's shared timeline, with statistics over the samples, a fitted clock model
 /// and a verdict. Plain data with Host and CameraId first, so results from many hosts (Invoke-Command) compare.
 /// </summary>
 /// <param name="Host">Host the camera is attached to.</param>
 /// <param name="CameraId">Camera id.</param>
-/// <param name="Verdict"><c>Pass</c> (max |delta| ≤ threshold), <c>Fail</c>, or <c>Error</c> (see <paramref name="Error"/>).</param>
+/// <param name="Verdict">Pass (max |delta| ≤ threshold), Fail, or Error (see <paramref name="Error"/>).</param>
 /// <param name="DeltaNs">Mean delta (device − host), ns, rounded; the only delta for one sample.</param>
 /// <param name="UncertaintyNs">Largest bracket half-width among the samples, ns.</param>
 /// <param name="Samples">Samples taken.</param>
@@ -42,19 +53,12 @@ public sealed record TimestampDeltaSample(string Host, string CameraId, int Roun
 /// <param name="SampleList">Every sample, in order.</param>
 /// <param name="Error">Why the camera could not be measured (a FeatureException's message), or null.</param>
 public sealed record TimestampDeltaResult(
-    string Host, string CameraId, string Verdict, long DeltaNs, long UncertaintyNs, int Samples, double MeanDeltaNs,
+    string Host, string CameraId, TimestampDeltaVerdict Verdict, long DeltaNs, long UncertaintyNs, int Samples, double MeanDeltaNs,
     double StdDevNs, long MaxAbsDeltaNs, long ThresholdNs, string Mapping, long MappingSubtractNs,
     CameraClockModel? Model, TimestampDeltaSample[] SampleList, string? Error)
 {
     /// <summary>True when the verdict is Pass.</summary>
-    public bool Passed => Verdict == PassVerdict;
-
-    /// <summary>Verdict text: max |delta| within the threshold.</summary>
-    public const string PassVerdict = "Pass";
-    /// <summary>Verdict text: max |delta| above the threshold.</summary>
-    public const string FailVerdict = "Fail";
-    /// <summary>Verdict text: the camera could not be measured.</summary>
-    public const string ErrorVerdict = "Error";
+    public bool Passed => Verdict == TimestampDeltaVerdict.Pass;
 
     /// <summary>Summarises samples of one camera (all with the same Host and CameraId).</summary>
     /// <exception cref="InvalidCaptureArgumentException">No samples (Samples) or a negative threshold (Threshold).</exception>
@@ -81,7 +85,7 @@ public sealed record TimestampDeltaResult(
         foreach (var s in samples)
             ss += (s.DeltaNs - mean) * (s.DeltaNs - mean);
         double sd = n > 1 ? Math.Sqrt(ss / (n - 1)) : 0;
-        return new TimestampDeltaResult(samples[0].Host, samples[0].CameraId, maxAbs <= thresholdNs ? PassVerdict : FailVerdict,
+        return new TimestampDeltaResult(samples[0].Host, samples[0].CameraId, maxAbs <= thresholdNs ? TimestampDeltaVerdict.Pass : TimestampDeltaVerdict.Fail,
             (long)Math.Round(mean), uncertainty, n, mean, sd, maxAbs, thresholdNs, mapping.Name, mapping.SubtractNs,
             FitModel(samples), samples.ToArray(), null);
     }
@@ -105,5 +109,5 @@ public sealed record TimestampDeltaResult(
 
     /// <summary>The result of a camera that could not be measured.</summary>
     public static TimestampDeltaResult Failed(string host, string cameraId, long thresholdNs, TimescaleMapping mapping, string error) =>
-        new(host, cameraId, ErrorVerdict, 0, 0, 0, 0, 0, 0, thresholdNs, mapping.Name, mapping.SubtractNs, null, [], error);
+        new(host, cameraId, TimestampDeltaVerdict.Error, 0, 0, 0, 0, 0, 0, thresholdNs, mapping.Name, mapping.SubtractNs, null, [], error);
 }

@@ -27,8 +27,8 @@ public class PercentilesTests
     [Fact]
     public void Skew_OfNothing_IsAllZero()
     {
-        var s = Percentiles.Skew("Device", new List<long>());
-        Assert.Equal(("Device", 0L, 0L, 0L, 0L), (s.Kind, s.FrameSets, s.P50Ns, s.P99Ns, s.MaxNs));
+        var s = Percentiles.Skew(SkewKind.Device, new List<long>());
+        Assert.Equal((SkewKind.Device, 0L, 0L, 0L, 0L), (s.Kind, s.FrameSets, s.P50Ns, s.P99Ns, s.MaxNs));
     }
 
     [Fact]

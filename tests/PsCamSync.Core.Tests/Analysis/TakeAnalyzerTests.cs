@@ -77,7 +77,7 @@ public class TakeAnalyzerTests
     {
         using var dir = new TempDirectory();
         var builder = Build();
-        builder.Manifest.Faults.Add(new TakeFault { TimeNs = TakeBuilder.T0, Camera = "cam-b", Source = "Trigger", Message = "trigger for frame 5 was late" });
+        builder.Manifest.Faults.Add(new TakeFault { TimeNs = TakeBuilder.T0, Camera = "cam-b", Source = TakeFaultSource.Trigger, Message = "trigger for frame 5 was late" });
         string take = builder.Write(dir.Combine("take-001"));
 
         var report = TakeAnalyzer.Analyze(take);
@@ -85,7 +85,7 @@ public class TakeAnalyzerTests
         Assert.Equal("take-001", report.Take);
         Assert.Equal("host-a", report.Host);
         Assert.Equal(take, report.Path);
-        Assert.Equal("Index", report.MatchedBy);
+        Assert.Equal(FrameMatchMethod.Index, report.MatchedBy);
         Assert.Equal(new[] { "cam-a", "cam-b", "cam-c" }, report.Cameras.Select(c => c.CameraId));
         Assert.All(report.Cameras, c => Assert.Equal(("take-001", "host-a"), (c.Take, c.Host)));
         AssertCameraStatistics(report);
@@ -95,14 +95,14 @@ public class TakeAnalyzerTests
         Assert.Equal(4, report.CompleteFrameSets);
 
         // Scheduled: every row of set n carries Tn → 10 sets of skew 0.
-        AssertSkew(report.ScheduledSkew, "Scheduled", 10, 0, 0, 0);
+        AssertSkew(report.ScheduledSkew, SkewKind.Scheduled, 10, 0, 0, 0);
         // Trigger skew per set (B's late n=5 has no trigger): 4000, 3980, 4000, 3950, 4000, 4500 (4600-100), 3970,
         // 4000, 4000, 4000 → sorted 3950 3970 3980 4000×6 4500; p50 = rank ceil(5) = 4000; p99 = rank 10 = 4500.
-        AssertSkew(report.TriggerSkew, "Trigger", 10, 4000, 4500, 4500);
+        AssertSkew(report.TriggerSkew, SkewKind.Trigger, 10, 4000, 4500, 4500);
         // Device skew per set (max - min): n0 28000 (25000 - -3000), n1 28000 (A's 5010 lies between), n2 20000 (C missed),
         // n3 28000 (A missed), n4 28000, n5 8000 (B late), n6 28000, n7 28000 (A dropped keeps its time),
         // n8 28040, n9 27980 (C dropped, -2980) → sorted 8000 20000 27980 28000×6 28040; p50 = 28000, p99 = max = 28040.
-        AssertSkew(report.DeviceSkew, "Device", 10, 28000, 28040, 28040);
+        AssertSkew(report.DeviceSkew, SkewKind.Device, 10, 28000, 28040, 28040);
 
         Assert.Equal(new[] { "host-a take-001: Trigger cam-b: trigger for frame 5 was late" }, report.Faults);
     }
@@ -116,19 +116,19 @@ public class TakeAnalyzerTests
         var report = TakeAnalyzer.Analyze(take);
 
         // B and C carry no index, so the analyser falls back to device-time matching with A as the reference.
-        Assert.Equal("NearestDeviceTimestamp", report.MatchedBy);
+        Assert.Equal(FrameMatchMethod.NearestDeviceTimestamp, report.MatchedBy);
         // Interval gaps over lost frames (2P) are left out, so the intervals equal the by-index ones.
         AssertCameraStatistics(report);
         // One set per A row with a device time: n = 0,1,2,4,5,6,7,8,9 (A missed n=3). C has no frame near A's n=2,
         // B none near A's n=5 (the neighbours are ~P away, beyond P/2).
         Assert.Equal(10, report.ExpectedFrameSets);
         Assert.Equal(4, report.CompleteFrameSets); // n = 0, 1, 4, 6
-        AssertSkew(report.ScheduledSkew, "Scheduled", 9, 0, 0, 0);
+        AssertSkew(report.ScheduledSkew, SkewKind.Scheduled, 9, 0, 0, 0);
         // Trigger: 4000, 3980, 2200 (n2: A 100, B 2300; C not matched), 4000, 4500 (n5: A, C), 3970, 4000, 4000, 4000
         // → sorted 2200 3970 3980 4000×5 4500; p50 = rank ceil(4.5) = 5 → 4000; p99 = rank 9 → 4500.
-        AssertSkew(report.TriggerSkew, "Trigger", 9, 4000, 4500, 4500);
+        AssertSkew(report.TriggerSkew, SkewKind.Trigger, 9, 4000, 4500, 4500);
         // Device: 28000, 28000, 20000, 28000, 8000, 28000, 28000, 28040, 27980 → sorted 8000 20000 27980 28000×5 28040.
-        AssertSkew(report.DeviceSkew, "Device", 9, 28000, 28040, 28040);
+        AssertSkew(report.DeviceSkew, SkewKind.Device, 9, 28000, 28040, 28040);
         Assert.Empty(report.Faults);
     }
 
@@ -137,8 +137,8 @@ public class TakeAnalyzerTests
     {
         using var dir = new TempDirectory();
         string take = Build(indexedBC: false).Write(dir.Combine("take-001"));
-        var report = TakeAnalyzer.Analyze(take, "index");
-        Assert.Equal("Index", report.MatchedBy);
+        var report = TakeAnalyzer.Analyze(take, FrameMatchMethod.Index);
+        Assert.Equal(FrameMatchMethod.Index, report.MatchedBy);
         Assert.Equal(0, report.CompleteFrameSets);
         Assert.Contains(report.Faults, f => f.Contains("cam-b") && f.Contains("10 rows") && f.Contains("NearestDeviceTimestamp"));
         Assert.Equal(0, report.DeviceSkew.FrameSets); // only A is left in every set
@@ -165,8 +165,8 @@ public class TakeAnalyzerTests
         AssertCameraStatistics(report);
         Assert.Equal(10, report.ExpectedFrameSets);
         Assert.Equal(4, report.CompleteFrameSets);
-        AssertSkew(report.TriggerSkew, "Trigger", 10, 4000, 4500, 4500);
-        AssertSkew(report.DeviceSkew, "Device", 10, 28000, 28040, 28040);
+        AssertSkew(report.TriggerSkew, SkewKind.Trigger, 10, 4000, 4500, 4500);
+        AssertSkew(report.DeviceSkew, SkewKind.Device, 10, 28000, 28040, 28040);
     }
 
     [Fact]
@@ -202,7 +202,7 @@ public class TakeAnalyzerTests
         // Sets with both A and C captured: n = 4, 5, 6, 8 (A dropped 7, C dropped 9); n < 4 lack C, so are not complete.
         Assert.Equal(4, report.CompleteFrameSets);
         // Device skew only where both have a time: n4..n8 → 8000 each (5000 - (-3000)), n9 → 7980.
-        AssertSkew(report.DeviceSkew, "Device", 6, 8000, 8000, 8000);
+        AssertSkew(report.DeviceSkew, SkewKind.Device, 6, 8000, 8000, 8000);
         Assert.DoesNotContain(report.Faults, f => f.Contains("no row"));
     }
 
@@ -325,8 +325,6 @@ public class TakeAnalyzerTests
     {
         using var dir = new TempDirectory();
         Assert.Throws<TakeFolderException>(() => TakeAnalyzer.Analyze(dir.Path));
-        var e = Assert.Throws<InvalidCaptureArgumentException>(() => TakeAnalyzer.Analyze(dir.Path, "ByMagic"));
-        Assert.Equal("MatchBy", e.ParameterName);
     }
 
     [Fact]
@@ -339,6 +337,6 @@ public class TakeAnalyzerTests
         Assert.Equal(Path.Combine(take, "cam-b.frames.csv"), e.Path);
     }
 
-    private static void AssertSkew(SkewStatistics s, string kind, long sets, long p50, long p99, long max) =>
+    private static void AssertSkew(SkewStatistics s, SkewKind kind, long sets, long p50, long p99, long max) =>
         Assert.Equal((kind, sets, p50, p99, max), (s.Kind, s.FrameSets, s.P50Ns, s.P99Ns, s.MaxNs));
 }

@@ -36,8 +36,8 @@ public sealed class TakeSeriesTests
         var b = new TakeBuilder();
         b.Manifest.Schedule = new FrameSchedule(T0, P, 6, null);
         b.Manifest.EndFrameIndex = 6;
-        b.Manifest.Faults.Add(new TakeFault { TimeNs = T0 + 4 * P, Camera = "b", Source = "Camera", Message = "b stopped answering" });
-        b.Manifest.Faults.Add(new TakeFault { TimeNs = T0 + 1 * P, Camera = "b", Source = "Trigger", Message = "b missed a trigger" });
+        b.Manifest.Faults.Add(new TakeFault { TimeNs = T0 + 4 * P, Camera = "b", Source = TakeFaultSource.Camera, Message = "b stopped answering" });
+        b.Manifest.Faults.Add(new TakeFault { TimeNs = T0 + 1 * P, Camera = "b", Source = TakeFaultSource.Trigger, Message = "b missed a trigger" });
         b.Camera("a", StatusA, TriggerA, DeviceA, clock: Offset(1_000_000))
          .Camera("b", StatusB, TriggerB, DeviceB)
          .Camera("c", StatusC, TriggerC, DeviceC, clock: Offset(-5_000_000));

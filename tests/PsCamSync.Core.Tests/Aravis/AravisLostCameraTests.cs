@@ -159,7 +159,7 @@ public sealed class AravisLostCameraTests
         Assert.All(rows.Where(r => r.FrameIndex >= firstLost), r => Assert.Equal(FrameStatus.CameraLost, r.Status));
         // No frame triggered later than the tolerance is recorded Captured.
         Assert.All(rows.Where(r => r.Status == FrameStatus.Captured), r => Assert.InRange(r.TriggerNs - r.ScheduledNs, 0, o.Manifest.LateToleranceNs));
-        Assert.Single(o.Manifest.Faults, f => f.Source == "Camera" && f.Message.Contains("stopped answering at frame"));
+        Assert.Single(o.Manifest.Faults, f => f.Source == TakeFaultSource.Camera && f.Message.Contains("stopped answering at frame"));
     }
 
     [RequiresFact(FakeGvCameras.Program, "ip", "root")]

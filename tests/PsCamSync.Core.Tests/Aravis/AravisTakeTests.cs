@@ -110,7 +110,7 @@ public sealed class AravisTakeTests
             }
             Assert.Equal(cam.Counts.Captured, Processes.FfprobeFrameCountOrRead(Path.Combine(takePath!, cam.VideoFile)));
         }
-        Assert.Equal("Index", report.MatchedBy);
+        Assert.Equal(FrameMatchMethod.Index, report.MatchedBy);
         Assert.InRange(report.CompleteFrameSets, 90, 100);
         Assert.InRange(report.TriggerSkew.P50Ns, 0, 5_000_000);
         // Every emulator fills on the same 40 ms boundary after a trigger: device skew is small at the median.

@@ -80,7 +80,7 @@ public class TimestampDeltaPlanTests
         Assert.StartsWith("Camera 'sim-1' follows PTP (Slave) but the domain's timescale is unknown", warning);
         Assert.Contains("37 s", warning);
         var r = TimestampDeltaMeter.Measure("h", [camera], new TimestampDeltaOptions(), plan.MappingFor).Single();
-        Assert.Equal(("Fail", "Identity"), (r.Verdict, r.Mapping));
+        Assert.Equal((TimestampDeltaVerdict.Fail, "Identity"), (r.Verdict, r.Mapping));
         Assert.InRange(r.DeltaNs, 37_000_000_000 - r.UncertaintyNs - 2, 37_000_000_000 + r.UncertaintyNs + 2);
     }
 
@@ -100,7 +100,7 @@ public class TimestampDeltaPlanTests
         Assert.Contains(plan.Notes, n => n.StartsWith("Camera 'sim-0': mapping Identity: the camera has no PTP", StringComparison.Ordinal));
 
         var results = TimestampDeltaMeter.Measure("h", [free, slave], new TimestampDeltaOptions(), plan.MappingFor);
-        Assert.Equal(new[] { "Pass", "Pass" }, results.Select(r => r.Verdict));
+        Assert.Equal(new[] { TimestampDeltaVerdict.Pass, TimestampDeltaVerdict.Pass }, results.Select(r => r.Verdict));
         Assert.Equal(("TaiToUtc", 37_000_000_000L), (results[1].Mapping, results[1].MappingSubtractNs));
         Assert.InRange(results[1].DeltaNs, -results[1].UncertaintyNs - 2, results[1].UncertaintyNs + 2);
     }

@@ -109,7 +109,7 @@ public class TimestampDeltaTests(ITestOutputHelper output)
                     $"fit offset err {m.OffsetNs - clock.OffsetAt(m.ReferenceHostNs):F0} ns, drift {m.DriftPpm:F4} ppm (true {drift[k]}, tol ±{driftTol:F3}, {kept.Length} samples fitted), rms {m.ResidualRmsNs:F0} ns");
             }
             // Verdicts against 3 ms: sim-0 (0) and sim-1 (1.5 ms, + ≤0.1 ms drift) pass; sim-2 (20 s) fails.
-            Assert.Equal(new[] { "Pass", "Pass", "Fail" }, results.Select(r => r.Verdict));
+            Assert.Equal(new[] { TimestampDeltaVerdict.Pass, TimestampDeltaVerdict.Pass, TimestampDeltaVerdict.Fail }, results.Select(r => r.Verdict));
             Assert.All(results, r => Assert.Equal("Identity", r.Mapping));
         }
         finally
@@ -123,7 +123,7 @@ public class TimestampDeltaTests(ITestOutputHelper output)
     {
         using var camera = new SimulatedBackend(1, (_, o) => { o.PtpSupported = false; o.ClockOffsetNs = -4 * Ms; o.ClockDriftPpm = 0; }).OpenCamera("sim-0");
         ICamera[] list = [camera];
-        Assert.Equal("Fail", TimestampDeltaMeter.Measure("h", list, new TimestampDeltaOptions()).Single().Verdict);
+        Assert.Equal(TimestampDeltaVerdict.Fail, TimestampDeltaMeter.Measure("h", list, new TimestampDeltaOptions()).Single().Verdict);
         var pass = TimestampDeltaMeter.Measure("h", list, new TimestampDeltaOptions { ThresholdNs = 5 * Ms, Samples = 3, IntervalNs = 0 }).Single();
         Assert.True(pass.Passed);
         Assert.InRange(pass.MaxAbsDeltaNs, 4 * Ms - pass.UncertaintyNs - 2, 4 * Ms + pass.UncertaintyNs + 2);
@@ -142,7 +142,7 @@ public class TimestampDeltaTests(ITestOutputHelper output)
         var ptp = CamPtp.Read(camera, "h");
         Assert.Equal((PortState.Slave, "Locked"), (ptp.PortState, ptp.ServoStatus));
         var r = TimestampDeltaMeter.Measure("h", [camera], new TimestampDeltaOptions()).Single();
-        Assert.Equal("Fail", r.Verdict);
+        Assert.Equal(TimestampDeltaVerdict.Fail, r.Verdict);
         Assert.InRange(r.DeltaNs, 4 * Ms - r.UncertaintyNs - 2, 4 * Ms + r.UncertaintyNs + 2);
     }
 
@@ -166,7 +166,7 @@ public class TimestampDeltaTests(ITestOutputHelper output)
         Assert.Equal(("TaiToUtc", 37_000_000_000L), (mapped.Mapping, mapped.MappingSubtractNs));
 
         var unmapped = TimestampDeltaMeter.Measure("h", [camera], new TimestampDeltaOptions()).Single();
-        Assert.Equal("Fail", unmapped.Verdict);
+        Assert.Equal(TimestampDeltaVerdict.Fail, unmapped.Verdict);
         Assert.InRange(unmapped.DeltaNs, 37_000_000_000 - unmapped.UncertaintyNs - 2, 37_000_000_000 + unmapped.UncertaintyNs + 2);
     }
 
@@ -190,7 +190,7 @@ public class TimestampDeltaTests(ITestOutputHelper output)
         var map = new DictionaryFeatureMap().Set("GevTimestampValue", 0L).Set("GevTimestampTickFrequency", 125_000_000L);
         map.Command("GevTimestampControlLatch", () => map.Set("GevTimestampValue", (SharedTimeline.NowNs() + 2_000_000_000) / 8));
         var r = TimestampDeltaMeter.Measure("h", [new FeatureMapCamera("gev-1", map)], new TimestampDeltaOptions { ThresholdNs = 3_000_000_000 }).Single();
-        Assert.Equal("Pass", r.Verdict);
+        Assert.Equal(TimestampDeltaVerdict.Pass, r.Verdict);
         Assert.InRange(r.DeltaNs, 2_000_000_000 - r.UncertaintyNs - 8, 2_000_000_000 + r.UncertaintyNs + 8);
     }
 
@@ -203,7 +203,7 @@ public class TimestampDeltaTests(ITestOutputHelper output)
         failingMap.Failing.Add("TimestampLatch");
         var failing = new FeatureMapCamera("gev-2", failingMap);
         var results = TimestampDeltaMeter.Measure("h", [none, sim, failing], new TimestampDeltaOptions());
-        Assert.Equal(new[] { "Error", "Pass", "Error" }, results.Select(r => r.Verdict));
+        Assert.Equal(new[] { TimestampDeltaVerdict.Error, TimestampDeltaVerdict.Pass, TimestampDeltaVerdict.Error }, results.Select(r => r.Verdict));
         Assert.StartsWith("usb-1: ", results[0].Error);
         Assert.Contains("TimestampLatch", results[0].Error);
         Assert.Contains("GVCP timeout", results[2].Error);

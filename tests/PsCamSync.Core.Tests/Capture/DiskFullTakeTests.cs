@@ -40,7 +40,7 @@ public sealed class DiskFullTakeTests
         Assert.Single(diskFaults);
         Assert.Contains(disk.Path, diskFaults[0].Message);
         Assert.Contains("bytes free", diskFaults[0].Message);
-        Assert.All(manifest.Faults.Except(diskFaults), f => Assert.Equal("Trigger", f.Source)); // only timing faults of a loaded VM may join it
+        Assert.All(manifest.Faults.Except(diskFaults), f => Assert.Equal(TakeFaultSource.Trigger, f.Source)); // only timing faults of a loaded VM may join it
         Assert.Equal(TakeState.Faulted, manifest.State);
 
         // Triggering stopped soon after the fault, long before the scheduled end.
@@ -121,7 +121,7 @@ public sealed class DiskFullTakeTests
 
         var diskFaults = manifest.Faults.Where(f => f.Message.Contains("disk is full")).ToList();
         Assert.Single(diskFaults);
-        Assert.All(manifest.Faults.Except(diskFaults), f => Assert.Equal("Trigger", f.Source));
+        Assert.All(manifest.Faults.Except(diskFaults), f => Assert.Equal(TakeFaultSource.Trigger, f.Source));
         var onDisk = TakeFolder.ReadManifest(session.TakePath);
         Assert.Equal(TakeState.Faulted, onDisk.State);
         Assert.True(onDisk.EndFrameIndex < schedule.EndIndex - 100, $"the take ran to frame {onDisk.EndFrameIndex} of {schedule.EndIndex}");
@@ -245,7 +245,7 @@ public sealed class DiskFullTakeTests
             });
         }
         for (int i = 0; i < 20_000; i++)
-            manifest.Faults.Add(new TakeFault { TimeNs = long.MaxValue, Camera = new string('c', 101), Source = "Stream", Message = new string('m', 1000), Detail = new string('d', 5000) });
+            manifest.Faults.Add(new TakeFault { TimeNs = long.MaxValue, Camera = new string('c', 101), Source = TakeFaultSource.Stream, Message = new string('m', 1000), Detail = new string('d', 5000) });
 
         Assert.True(CaptureSession.CompactFaults(manifest));
         Assert.Equal(CaptureSession.FaultsKeptOnFullDisk, manifest.Faults.Count);

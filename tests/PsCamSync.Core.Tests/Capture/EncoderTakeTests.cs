@@ -41,7 +41,7 @@ public class EncoderTakeTests
         var manifest = SimulatedTakeTests.Run(session);
 
         Assert.Equal(TakeState.Faulted, manifest.State);
-        Assert.Contains(manifest.Faults, f => f.Source == "Encoder" && f.Camera == "sim-0");
+        Assert.Contains(manifest.Faults, f => f.Source == TakeFaultSource.Encoder && f.Camera == "sim-0");
         var counts = manifest.Cameras[0].Counts;
         Assert.Equal(60, counts.Expected);
         Assert.Equal(60, counts.Accounted);
@@ -76,7 +76,7 @@ public class EncoderTakeTests
         // most of the 100 slots. A slot or two may be late because the machine stalled (a loaded 2-core VM), which is
         // what this allows and nothing more.
         Assert.InRange(counts.TriggerLate, 0, 2);
-        Assert.Contains(manifest.Faults, f => f.Source == "Writer" && f.Message.Contains("could not keep up"));
+        Assert.Contains(manifest.Faults, f => f.Source == TakeFaultSource.Writer && f.Message.Contains("could not keep up"));
         Assert.Equal(8, manifest.Cameras[0].RingFrames);
     }
 }

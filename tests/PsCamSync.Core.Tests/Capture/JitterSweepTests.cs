@@ -50,8 +50,8 @@ public class JitterSweepTests(ITestOutputHelper output)
         var action = Sweep(dir, "action", SyncTriggerMode.Action);
 
         Assert.Equal([40.0, 55, 77, 80, 85, 120, 125], software.Select(p => p.FrameRateHz));
-        Assert.All(software, p => Assert.Equal("Software", p.TriggerMode));
-        Assert.All(action, p => Assert.Equal("Action", p.TriggerMode));
+        Assert.All(software, p => Assert.Equal(SyncTriggerMode.Software, p.TriggerMode));
+        Assert.All(action, p => Assert.Equal(SyncTriggerMode.Action, p.TriggerMode));
         Assert.All(software.Concat(action), p => Assert.True(Directory.Exists(p.TakePath)));
         Assert.Equal(Path.Combine(dir.Combine("software"), "03-77Hz"), software[2].TakePath);
 
@@ -68,7 +68,9 @@ public class JitterSweepTests(ITestOutputHelper output)
         var actionInside = action.Where(p => InsideHz.Contains(p.FrameRateHz)).ToList();
         double holeLeast = inside.Min(Median), outsideMost = outside.Max(Median), actionInsideMost = actionInside.Max(Median);
         Assert.True(holeLeast >= 700, $"inside the band the median interval deviation is only {holeLeast:0} µs");
-        Assert.True(holeLeast >= 10 * outsideMost, $"the band's least median deviation ({holeLeast:0} µs) is not 10× the largest of the rates outside it ({outsideMost:0} µs)");
+        // 5×, not more: 120 and 125 Hz sit 1.7-2.7 ms from the band's edges, and a CI run whose wake-ups reached 1 ms at p99
+        // saw a 133 µs median at 125 Hz against 1078 µs inside (8×); an unloaded run sees 1-5 µs outside.
+        Assert.True(holeLeast >= 5 * outsideMost, $"the band's least median deviation ({holeLeast:0} µs) is not 5× the largest of the rates outside it ({outsideMost:0} µs)");
         Assert.True(holeLeast >= 5 * actionInsideMost, $"with action commands the band's median deviation reaches {actionInsideMost:0} µs, not a fifth of Software's {holeLeast:0} µs: the hole did not close");
         Assert.All(inside, p => Assert.True(p.ExposureDelayP99Us >= 1500, $"{p.FrameRateHz} Hz (inside): exposure delay p99 only {p.ExposureDelayP99Us} µs"));
         // With actions the band records (nearly) every slot, as the rest does.

@@ -41,7 +41,7 @@ public class LeadTests
 
         var setupFaults = manifest.Faults.Where(f => f.Message.Contains(DueBeforeReady)).ToList();
         var fault = Assert.Single(setupFaults);
-        Assert.Equal("Trigger", fault.Source);
+        Assert.Equal(TakeFaultSource.Trigger, fault.Source);
         Assert.Null(fault.Camera);
         Assert.Equal(manifest.TriggerThread.ReadyNs, fault.TimeNs);
         // The slots due before the trigger thread was ready are a run from the first slot.
@@ -77,7 +77,7 @@ public class LeadTests
         Assert.True(manifest.TriggerThread!.ReadyNs > manifest.StartedNs && manifest.TriggerThread.ReadyNs < schedule.StartNs, SimulatedTakeTests.Describe(manifest));
         // A late wake-up on a loaded machine is possible; it is then summarised, never left to the counts alone.
         long late = manifest.Cameras[0].Counts.TriggerLate;
-        Assert.Equal(late > 0, manifest.Faults.Any(f => f.Source == "Trigger" && f.Message.Contains(WokeLate)));
+        Assert.Equal(late > 0, manifest.Faults.Any(f => f.Source == TakeFaultSource.Trigger && f.Message.Contains(WokeLate)));
         if (late == 0)
             Assert.Equal(TakeState.Completed, manifest.State);
     }
@@ -95,7 +95,7 @@ public class LeadTests
         long late = manifest.Cameras[0].Counts.TriggerLate;
         Assert.True(late > 0, SimulatedTakeTests.Describe(manifest));
         var fault = Assert.Single(manifest.Faults, f => f.Message.Contains(WokeLate));
-        Assert.Equal("Trigger", fault.Source);
+        Assert.Equal(TakeFaultSource.Trigger, fault.Source);
         Assert.Null(fault.Camera);
         Assert.StartsWith($"{late} of 25 slots ", fault.Message);
         Assert.Contains("late tolerance (0 ms)", fault.Message); // 1 ns, in ms

@@ -52,7 +52,7 @@ public class SimulatedTakeTests
 
     /// <summary>True for the fault a take records when its trigger thread woke later than the late tolerance.</summary>
     internal static bool IsLateWakeFault(TakeFault f) =>
-        f.Source == "Trigger" && f.Message.Contains("because the trigger thread woke more than the late tolerance", StringComparison.Ordinal);
+        f.Source == TakeFaultSource.Trigger && f.Message.Contains("because the trigger thread woke more than the late tolerance", StringComparison.Ordinal);
 
     /// <summary>
     /// For software-triggered pipeline takes on a shared machine, which can stall the trigger thread for tens of ms: every
@@ -145,7 +145,7 @@ public class SimulatedTakeTests
         // The report sees every frame set and recovers each camera's clock offset.
         var report = TakeAnalyzer.Analyze(session.TakePath);
         Assert.Equal(captured, report.CompleteFrameSets);
-        Assert.Equal("Index", report.MatchedBy);
+        Assert.Equal(FrameMatchMethod.Index, report.MatchedBy);
         Assert.Equal(0, report.ScheduledSkew.MaxNs);
         for (int k = 0; k < 3; k++)
         {

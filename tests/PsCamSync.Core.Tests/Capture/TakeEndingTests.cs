@@ -66,7 +66,7 @@ public class TakeEndingTests
         Assert.Equal(TakeState.Stopped, manifest.State);
         // Late slots of a loaded machine are the only faults allowed; before the fix the take ended Faulted
         // ("N slots accounted for, 0 expected").
-        Assert.DoesNotContain(manifest.Faults, f => f.Source != "Trigger" || !f.Message.Contains("TriggerLate"));
+        Assert.DoesNotContain(manifest.Faults, f => f.Source != TakeFaultSource.Trigger || !f.Message.Contains("TriggerLate"));
         Assert.True(manifest.EndFrameIndex >= firedBefore);
         foreach (var c in manifest.Cameras)
         {

@@ -215,7 +215,7 @@ public sealed class TriggerModeTests
         Assert.Equal(m.Actions!.Sent, m.Cameras[1].ActionAcks!.ActionLate);
         Assert.Equal(m.FirstFrameIndex, m.Cameras[1].ActionAcks!.FirstLateFrameIndex);
         var fault = Assert.Single(m.Faults, f => f.Camera == "sim-1");
-        Assert.Equal("Trigger", fault.Source);
+        Assert.Equal(TakeFaultSource.Trigger, fault.Source);
         Assert.Contains("reached the camera after their action time (ACTION_LATE", fault.Message);
         Assert.DoesNotContain(m.Faults, f => f.Camera == "sim-0");
     }

@@ -87,7 +87,7 @@ public sealed class Ic4TakeTests
             var late = SimulatedTakeTests.AssertEveryFrameButLateWakes(manifest, 75, takePath);
             Assert.All(manifest.Cameras, c => Assert.Equal("IC4", c.Backend));
             Assert.Equal(manifest.Cameras[0].Counts.Captured, manifest.Cameras[1].Counts.Captured);
-            Assert.Equal("Index", report.MatchedBy);
+            Assert.Equal(FrameMatchMethod.Index, report.MatchedBy);
             Assert.Equal(75 - late.Count, report.CompleteFrameSets);
             foreach (var cam in manifest.Cameras)
             {
@@ -149,7 +149,7 @@ public sealed class Ic4TakeTests
             SimulatedTakeTests.AssertEveryFrame(manifest, 150);
             Assert.Equal(0, manifest.Actions!.Sent);
             Assert.Equal("none: the cameras' action schedulers fire on their own", manifest.Actions.Destination);
-            Assert.Equal("Index", report.MatchedBy);
+            Assert.Equal(FrameMatchMethod.Index, report.MatchedBy);
             Assert.Equal(150, report.CompleteFrameSets);
             foreach (var cam in manifest.Cameras)
             {
@@ -266,7 +266,7 @@ public sealed class Ic4TakeTests
             var results = TimestampDeltaMeter.Measure("h", cameras, new TimestampDeltaOptions { Samples = 20, IntervalNs = 1_000_000 }, plan.MappingFor);
             foreach (var r in results)
                 _output.WriteLine($"{r.CameraId}: {r.Verdict} mean {r.MeanDeltaNs / 1e3:0.0} µs ± {r.StdDevNs / 1e3:0.0}, max |delta| {r.MaxAbsDeltaNs / 1e3:0.0} µs");
-            Assert.All(results, r => Assert.Equal(TimestampDeltaResult.PassVerdict, r.Verdict));
+            Assert.All(results, r => Assert.Equal(TimestampDeltaVerdict.Pass, r.Verdict));
             // The stand-in's clocks run CLOCK_REALTIME + 1 µs and + 2 µs; the brackets around each latch are a few µs wide.
             Assert.InRange(results[0].MeanDeltaNs, -50_000, 50_000);
             Assert.InRange(results[1].MeanDeltaNs - results[0].MeanDeltaNs, -50_000, 50_000);

@@ -197,7 +197,7 @@ public sealed class TakeReportExportTests : IClassFixture<RecordedTakeReport>
         var b = new TakeBuilder();
         b.Manifest.Name = "<script>alert(1)</script> & co";
         b.Manifest.Host = "host\"<i>";
-        b.Manifest.Faults.Add(new TakeFault { TimeNs = TakeBuilder.T0, Source = "Trigger", Message = "<img src=x onerror=alert(2)>" });
+        b.Manifest.Faults.Add(new TakeFault { TimeNs = TakeBuilder.T0, Source = TakeFaultSource.Trigger, Message = "<img src=x onerror=alert(2)>" });
         var status = Enumerable.Repeat(FrameStatus.Captured, 10).ToArray();
         var zeros = new long[10];
         b.Camera("<b>cam</b>", status, zeros, zeros);

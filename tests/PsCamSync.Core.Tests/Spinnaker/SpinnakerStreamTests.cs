@@ -177,7 +177,7 @@ public sealed class SpinnakerStreamTests
                 $"mapped skew p50 {report.MappedDeviceSkew.P50Ns / 1e3:0.0} µs p99 {report.MappedDeviceSkew.P99Ns / 1e3:0.0} µs; trigger skew p99 {report.TriggerSkew.P99Ns / 1e3:0.0} µs; " +
                 $"wake p99 {manifest.TriggerThread?.WakeErrorP99Us:0.0} µs");
             Assert.Equal(100 - late.Count, report.CompleteFrameSets);
-            Assert.Equal("Index", report.MatchedBy);
+            Assert.Equal(FrameMatchMethod.Index, report.MatchedBy);
             Assert.All(report.Cameras, c => Assert.Equal((100 - late.Count, 0, (long)late.Count), (c.Captured, c.Missing, c.Late)));
         }
         finally

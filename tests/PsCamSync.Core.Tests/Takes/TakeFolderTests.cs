@@ -132,8 +132,8 @@ public class TakeFolderTests
         },
         Faults =
         {
-            new TakeFault { TimeNs = 1_790_000_001_000_000_000, Camera = "sim-0", Source = "Stream", Message = "lost packets", Detail = "IOException: x" },
-            new TakeFault { TimeNs = 1_790_000_002_000_000_000, Camera = null, Source = "Trigger", Message = "late wake-up" },
+            new TakeFault { TimeNs = 1_790_000_001_000_000_000, Camera = "sim-0", Source = TakeFaultSource.Stream, Message = "lost packets", Detail = "IOException: x" },
+            new TakeFault { TimeNs = 1_790_000_002_000_000_000, Camera = null, Source = TakeFaultSource.Trigger, Message = "late wake-up" },
         },
         TriggerThread = new TriggerThreadReport
         {
