@@ -514,6 +514,8 @@ Start-Sleep 600
             }
             $report.MappedDeviceSkew.FrameSets | Should -Be 10
             $report.MatchedBy | Should -Be 'Index'
+            $report.MatchedBy -eq 'NearestDeviceTimestamp' | Should -BeFalse   # compares by name, not as the number 0
+            $report.MappedDeviceSkew.Kind -eq 'MappedDevice' | Should -BeTrue
             $list = $report | Format-List | Out-String -Width 250
             $list | Should -Match 'PSComputerName\s+: pi-a'
             $list | Should -Match 'MappedDeviceSkew\s+: p50'
