@@ -18,22 +18,8 @@ namespace PsCamSync.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "CameraTimestampDelta")]
 [OutputType(typeof(TimestampDeltaResult))]
-public sealed class GetCameraTimestampDeltaCommand : PsCamSyncCmdlet
+public sealed class GetCameraTimestampDeltaCommand : CameraPipelineCmdlet
 {
-    private readonly List<CameraRequest> _requests = new();
-
-    /// <summary>Cameras to measure (ids from Get-SyncCamera); bound from piped cameras by their Id property.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("Id")]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(CameraIdCompleter))]
-    public string[] CameraId { get; set; } = Array.Empty<string>();
-
-    /// <summary>Backend of the cameras; bound from piped cameras. Omitted: every backend is searched.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ArgumentCompleter(typeof(BackendNameCompleter))]
-    public string? Backend { get; set; }
-
     /// <summary>Latch rounds (default 1); two or more add mean, standard deviation, max |delta| and a drift fit.</summary>
     [Parameter]
     public int Samples { get; set; } = 1;
@@ -54,13 +40,6 @@ public sealed class GetCameraTimestampDeltaCommand : PsCamSyncCmdlet
     [ArgumentCompleter(typeof(PtpSocketPathCompleter))]
     public string? SocketPath { get; set; }
 
-    /// <summary>Collects the cameras of this pipeline record.</summary>
-    protected override void ProcessRecord()
-    {
-        foreach (var id in CameraId)
-            _requests.Add(new CameraRequest(id, Backend));
-    }
-
     /// <summary>Opens the cameras, chooses their timescale mappings, latches them all together and writes the results.</summary>
     protected override void EndProcessing()
     {
@@ -74,7 +53,7 @@ public sealed class GetCameraTimestampDeltaCommand : PsCamSyncCmdlet
         try
         {
             options.Validate();
-            requests = CameraSelection.CheckRequests(_requests);
+            requests = CameraSelection.CheckRequests(Requests);
         }
         catch (InvalidCaptureArgumentException e)
         {

@@ -18,22 +18,8 @@ namespace PsCamSync.Commands;
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Measure, "SyncJitter", SupportsShouldProcess = true)]
 [OutputType(typeof(JitterSweepPoint))]
-public sealed class MeasureSyncJitterCommand : PsCamSyncCmdlet
+public sealed class MeasureSyncJitterCommand : CameraPipelineCmdlet
 {
-    private readonly List<CameraRequest> _requests = new();
-
-    /// <summary>Camera ids (from Get-SyncCamera); bound from piped cameras by their Id property.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("Id")]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(CameraIdCompleter))]
-    public string[] CameraId { get; set; } = Array.Empty<string>();
-
-    /// <summary>Backend of the cameras; bound from piped cameras. Omitted: every backend is searched.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ArgumentCompleter(typeof(BackendNameCompleter))]
-    public string? Backend { get; set; }
-
     /// <summary>The frame rates, Hz: a list, or with -Step the range from the lowest to the highest (10..120 -Step 10).</summary>
     [Parameter(Mandatory = true)]
     [ValidateNotNullOrEmpty]
@@ -68,13 +54,6 @@ public sealed class MeasureSyncJitterCommand : PsCamSyncCmdlet
     [ValidateNotNullOrEmpty]
     public string? PlotPath { get; set; }
 
-    /// <summary>Collects the cameras of this pipeline record.</summary>
-    protected override void ProcessRecord()
-    {
-        foreach (var id in CameraId)
-            _requests.Add(new CameraRequest(id, Backend));
-    }
-
     /// <summary>Validates everything, then records and measures the takes one rate after another.</summary>
     protected override void EndProcessing()
     {
@@ -83,7 +62,7 @@ public sealed class MeasureSyncJitterCommand : PsCamSyncCmdlet
         string sweepPath = "", plotPath = "";
         try
         {
-            requests = CameraSelection.CheckRequests(_requests);
+            requests = CameraSelection.CheckRequests(Requests);
             rates = JitterSweep.Rates(FrameRate, Step);
             long now = SharedTimeline.NowNs();
             foreach (double hz in rates)

@@ -21,24 +21,10 @@ namespace PsCamSync.Commands;
 [Cmdlet(VerbsLifecycle.Start, "SyncCapture", SupportsShouldProcess = true, DefaultParameterSetName = AsJobSet)]
 [OutputType(typeof(SyncCaptureJob), ParameterSetName = new[] { AsJobSet })]
 [OutputType(typeof(SyncTakeResult), ParameterSetName = new[] { WaitSet })]
-public sealed class StartSyncCaptureCommand : PsCamSyncCmdlet
+public sealed class StartSyncCaptureCommand : CameraPipelineCmdlet
 {
     private const string AsJobSet = "AsJob";
     private const string WaitSet = "Wait";
-
-    private readonly List<CameraRequest> _requests = new();
-
-    /// <summary>Camera ids (from Get-SyncCamera); bound from piped cameras by their Id property.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("Id")]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(CameraIdCompleter))]
-    public string[] CameraId { get; set; } = Array.Empty<string>();
-
-    /// <summary>Backend of the cameras; bound from piped cameras. Omitted: every backend is searched.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ArgumentCompleter(typeof(BackendNameCompleter))]
-    public string? Backend { get; set; }
 
     /// <summary>Frames per second, Hz. Give this or -Period.</summary>
     [Parameter]
@@ -117,13 +103,6 @@ public sealed class StartSyncCaptureCommand : PsCamSyncCmdlet
     [Parameter]
     public SwitchParameter InProcess { get; set; }
 
-    /// <summary>Collects the cameras of this pipeline record.</summary>
-    protected override void ProcessRecord()
-    {
-        foreach (var id in CameraId)
-            _requests.Add(new CameraRequest(id, Backend));
-    }
-
     /// <summary>Validates, opens every camera, starts the take and writes the job (or waits for the result).</summary>
     protected override void EndProcessing()
     {
@@ -138,7 +117,7 @@ public sealed class StartSyncCaptureCommand : PsCamSyncCmdlet
         CaptureOptions preview = null!;
         try
         {
-            requests = CameraSelection.CheckRequests(_requests);
+            requests = CameraSelection.CheckRequests(Requests);
             LiveTakes.CheckCamerasFree(requests); // this process's own takes; other processes' are checked when it starts
             long now = SharedTimeline.NowNs();
             var schedule = plan.ToSchedule(now);

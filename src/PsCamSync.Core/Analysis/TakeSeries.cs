@@ -27,7 +27,7 @@ public sealed class TakeSeries
     public required IReadOnlyList<TimedFault> Faults { get; init; }
 
     /// <summary>
-    /// Reads and matches the take folders as <see cref="TakeAnalyzer.Analyze(IReadOnlyList{string}, string?)"/> does,
+    /// Reads and matches the take folders as <see cref="TakeAnalyzer.Analyze(IReadOnlyList{string}, FrameMatchMethod?)"/> does,
     /// and lays the frame sets out as series.
     /// </summary>
     /// <param name="takePaths">One take folder, or one folder per host of one shoot.</param>
