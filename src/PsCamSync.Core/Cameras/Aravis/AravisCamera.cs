@@ -289,11 +289,7 @@ public sealed class AravisCamera : ICamera
         if (error == IntPtr.Zero)
             return;
         var (_, message) = AravisNative.TakeError(error);
-        var fault = new CameraException(Id, $"Camera '{Id}': software trigger for frame {frameIndex} failed: {message}");
-        if (_stream is { } stream)
-            stream.Target.ReportFault(fault.Message, fault);
-        else
-            throw fault;
+        SoftwareTriggerFault.ReportOrThrow(Id, frameIndex, message ?? "", null, _stream?.Target);
     }
 
     /// <summary>

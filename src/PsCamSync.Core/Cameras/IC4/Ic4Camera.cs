@@ -159,11 +159,7 @@ public sealed class Ic4Camera : ICamera
         if (Ic4Native.ic4_propmap_execute_command(map, "TriggerSoftware"))
             return;
         var e = Ic4Exception.FromLastError("ic4_propmap_execute_command");
-        var fault = new CameraException(Id, $"Camera '{Id}': software trigger for frame {frameIndex} failed: {e.Message}", e);
-        if (_stream is { } stream)
-            stream.Target.ReportFault(fault.Message, fault);
-        else
-            throw fault;
+        SoftwareTriggerFault.ReportOrThrow(Id, frameIndex, e.Message, e, _stream?.Target);
     }
 
     /// <summary>

@@ -132,11 +132,7 @@ public sealed class SpinnakerCamera : ICamera
         if (error == SpinnakerNative.Success)
             return;
         var e = new SpinnakerException(error, "spinCommandExecute");
-        var fault = new CameraException(Id, $"Camera '{Id}': software trigger for frame {frameIndex} failed: {e.Message}", e);
-        if (_stream is { } stream)
-            stream.Target.ReportFault(fault.Message, fault);
-        else
-            throw fault;
+        SoftwareTriggerFault.ReportOrThrow(Id, frameIndex, e.Message, e, _stream?.Target);
     }
 
     /// <inheritdoc/>
