@@ -74,6 +74,34 @@ public class SimulatedTakeTests
         return late;
     }
 
+    /// <summary>
+    /// For takes whose action commands leave from a host thread at Tn (Action mode), which a stalled shared machine can
+    /// delay: as <see cref="AssertEveryFrameButLateWakes"/>, and also slots whose command left so late that the frames
+    /// exposed more than half a period after Tn. Those frames match no slot, so the slot is TriggerMissed and the frame is
+    /// counted as an extra frame in the camera's Stream fault. Both sets must be the same on every camera, and together
+    /// few (at most 2, or 2 %). Returns the late and the missed frame indexes.
+    /// </summary>
+    internal static (HashSet<long> Late, HashSet<long> Missed) AssertEveryFrameButHostStalls(TakeManifest m, long expected, string takePath)
+    {
+        Assert.True(m.State == TakeState.Completed, Describe(m));
+        Assert.True(m.Cameras.All(c => c.Counts.Expected == expected && c.Counts.Captured + c.Counts.TriggerLate + c.Counts.TriggerMissed == expected), Describe(m));
+        HashSet<long> With(TakeCamera c, FrameStatus status) =>
+            FramesTableReader.Read(Path.Combine(takePath, c.FramesFile)).Where(r => r.Status == status).Select(r => r.FrameIndex).ToHashSet();
+        var late = With(m.Cameras[0], FrameStatus.TriggerLate);
+        var missed = With(m.Cameras[0], FrameStatus.TriggerMissed);
+        Assert.True(late.Count + missed.Count <= Math.Max(2, expected / 50), Describe(m));
+        foreach (var c in m.Cameras)
+        {
+            Assert.Equal(late, With(c, FrameStatus.TriggerLate));
+            Assert.Equal(missed, With(c, FrameStatus.TriggerMissed));
+        }
+        string extras = $"{missed.Count} frames matched no trigger slot";
+        Assert.True(m.Faults.All(f => IsLateWakeFault(f) || (f.Source == TakeFaultSource.Stream && f.Message.StartsWith(extras, StringComparison.Ordinal))), Describe(m));
+        Assert.Equal(late.Count > 0, m.Faults.Any(IsLateWakeFault));
+        Assert.Equal(missed.Count > 0 ? m.Cameras.Count : 0, m.Faults.Count(f => f.Source == TakeFaultSource.Stream));
+        return (late, missed);
+    }
+
     [Fact]
     public void ThreeCameras_60Hz_5s_EveryFramePresent_PixelsDecode_ReportMatchesClockOffsets() =>
         RecordAndCheckThreeCameraTake(stallAtFrame: null);
