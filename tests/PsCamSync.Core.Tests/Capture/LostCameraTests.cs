@@ -52,22 +52,28 @@ public sealed class LostCameraTests
 
     /// <summary>
     /// The healthy cameras lose nothing to the faulty one: every slot is Captured except slots the host itself was late
-    /// for (TriggerLate on every healthy camera alike: the trigger thread woke late on a loaded machine), which are few.
-    /// Returns those host-late indexes.
+    /// for. Those are TriggerLate on every healthy camera alike (the trigger thread woke late on a loaded machine), plus
+    /// at most 2 per camera that only that camera has: software triggers go out one camera after another, and a thread
+    /// preempted between two of them (wake-ups of 9 ms p99 on one CI run) reaches the later camera past the tolerance.
+    /// All of them together are few. Returns the slots late on every healthy camera.
     /// </summary>
     private static HashSet<long> AssertOthersLostNothing(LostTake take, int faultyCamera, long expected)
     {
         var healthy = Enumerable.Range(0, take.Manifest.Cameras.Count).Where(k => k != faultyCamera).ToList();
-        var hostLate = take.Rows[healthy[0]].Where(r => r.Status == FrameStatus.TriggerLate).Select(r => r.FrameIndex).ToHashSet();
+        var lateOf = healthy.ToDictionary(k => k, k => take.Rows[k].Where(r => r.Status == FrameStatus.TriggerLate).Select(r => r.FrameIndex).ToHashSet());
+        var hostLate = new HashSet<long>(lateOf[healthy[0]]);
+        foreach (int k in healthy)
+            hostLate.IntersectWith(lateOf[k]);
         foreach (int k in healthy)
         {
             var c = take.Manifest.Cameras[k].Counts;
             string what = $"camera {k}: " + SimulatedTakeTests.Describe(take.Manifest);
             Assert.True(c.Expected == expected && c.Accounted == expected, what);
-            Assert.True(take.Rows[k].All(r => r.Status == FrameStatus.Captured || (r.Status == FrameStatus.TriggerLate && hostLate.Contains(r.FrameIndex))), what);
-            Assert.True(c.TriggerLate == hostLate.Count && c.Captured == expected - hostLate.Count, what);
+            Assert.True(take.Rows[k].All(r => r.Status is FrameStatus.Captured or FrameStatus.TriggerLate), what);
+            Assert.True(c.TriggerLate == lateOf[k].Count && c.Captured == expected - lateOf[k].Count, what);
+            Assert.True(lateOf[k].Count - hostLate.Count <= 2, what);
         }
-        Assert.True(hostLate.Count <= expected / 20, "the host was late for too many slots: " + SimulatedTakeTests.Describe(take.Manifest));
+        Assert.True(lateOf.Values.SelectMany(l => l).Distinct().Count() <= expected / 20, "the host was late for too many slots: " + SimulatedTakeTests.Describe(take.Manifest));
         return hostLate;
     }
 
