@@ -109,7 +109,8 @@ public class SimulatedTakeTests
     /// <summary>
     /// The same take with every CPU taken for 2.5 periods from frame 150 on: the trigger thread wakes too late for one to
     /// three slots. They are TriggerLate on every camera alike, named by one fault, counted as Late (not Missing) by the
-    /// report, and every other frame, pixel and offset is as in the undisturbed take.
+    /// report, and every other frame, pixel and offset is as in the undisturbed take. A loaded machine may add up to two
+    /// late slots of its own elsewhere (a CI run had slot 216 late besides 150 and 151).
     /// </summary>
     [Fact]
     public void ThreeCameras_60Hz_TriggerThreadStalled_LateSlotsAlikeOnEveryCamera_ReportCountsThemLate() =>
@@ -131,7 +132,10 @@ public class SimulatedTakeTests
         if (stallAtFrame is long stalled)
         {
             Assert.Contains(stalled, late);
-            Assert.True(late.All(i => i >= stalled && i < stalled + 4), $"late slots {string.Join(",", late)} outside the stall from frame {stalled}");
+            // Slots the stall covers are late; a shared machine may stall the thread by itself elsewhere, as in the
+            // undisturbed take, but only for few slots (AssertEveryFrameButLateWakes caps the total).
+            var outside = late.Where(i => i < stalled || i >= stalled + 4).Order().ToList();
+            Assert.True(outside.Count <= 2, $"late slots {string.Join(",", outside)} outside the stall from frame {stalled} (all late: {string.Join(",", late.Order())})");
         }
         int captured = 300 - late.Count;
         // T0 was 1 s away: each camera answered one warm-up trigger, kept out of the take and out of the faults.
