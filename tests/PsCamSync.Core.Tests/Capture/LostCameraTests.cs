@@ -237,24 +237,30 @@ public sealed class LostCameraTests
     [Fact]
     public void ACameraUnpluggedJustBeforeTheEnd_IsNotWaitedFor_AndTheCountsAreWritten()
     {
-        // sim-1 stops answering 3 slots before the end, its trigger then blocking for 3 s: too few slots to be lost by the
-        // rule, so finalising finds its last trigger unacknowledged and must not touch it (no AcquisitionStop, no Info,
-        // no clock latch: each would wait 3 s).
+        // sim-1 stops answering after its 140th trigger, 10 slots before the end, its trigger then blocking for 3 s: too
+        // few slots to be lost by the rule (25 at 50 Hz), so finalising finds its last trigger unacknowledged and must not
+        // touch it (no AcquisitionStop, no Info, no clock latch: each would wait 3 s). The 10 slots leave room for a loaded
+        // machine's TriggerLate slots, whose triggers are not sent and so push the unplug later (a run with 3 such slots
+        // and the unplug 3 slots before the end never reached it).
         using var dir = new TempDirectory();
-        var take = RunTake(dir, 3, 50, 3, faultyCamera: 1, o => { o.UnplugAfterTriggers = 147; o.NoAnswerMs = 3000; });
+        const int unplugAfter = 140;
+        var take = RunTake(dir, 3, 50, 3, faultyCamera: 1, o => { o.UnplugAfterTriggers = unplugAfter; o.NoAnswerMs = 3000; });
         var m = take.Manifest;
+        Assert.True(CameraLossRule.SlotsFor(FrameSchedule.PeriodFromFrameRate(50)) > 150 - unplugAfter);
         AssertOthersLostNothing(take, 1, 150);
         Assert.InRange(take.EndedAfterScheduleNs, 0, 1_000_000_000);
+        // The slots after the unplug have no frame: never Captured. The camera stops answering at its 141st trigger, sent
+        // for slot 140 unless a stalled machine skipped earlier slots as TriggerLate (their triggers were not sent).
+        var sent = take.Rows[1].Where(r => r.TriggerNs != 0).ToList();
+        Assert.True(sent.Count > unplugAfter, $"only {sent.Count} triggers were sent to sim-1, so it never stopped answering: {SimulatedTakeTests.Describe(m)}");
+        long unplugged = sent[unplugAfter].FrameIndex;
+        Assert.All(take.Rows[1].Where(r => r.FrameIndex >= unplugged), r => Assert.Contains(r.Status, new[] { FrameStatus.TriggerMissed, FrameStatus.TriggerLate }));
+        Assert.Equal(0, m.Cameras[1].Counts.CameraLost);
         Assert.Contains(m.Faults, f => f.Camera == "sim-1" && f.Message.Contains("its last trigger was still unacknowledged when the take ended"));
         Assert.Equal(TakeState.Completed, take.OnDisk.State);
         Assert.NotNull(take.OnDisk.EndedNs);
         Assert.NotNull(take.OnDisk.TriggerThread);
         Assert.All(take.OnDisk.Cameras, c => Assert.Equal(150, c.Counts.Accounted));
-        // The slots after the unplug have no frame: never Captured. The camera stops answering after its 147th trigger,
-        // which is slot 147 unless a stalled machine skipped earlier slots as TriggerLate (their triggers were not sent).
-        var sent = take.Rows[1].Where(r => r.TriggerNs != 0).ToList();
-        long unplugged = sent.Count > 147 ? sent[147].FrameIndex : 150;
-        Assert.All(take.Rows[1].Where(r => r.FrameIndex >= unplugged), r => Assert.Contains(r.Status, new[] { FrameStatus.TriggerMissed, FrameStatus.TriggerLate }));
     }
 
     [Fact]
