@@ -2,6 +2,8 @@
 # Pester 5 tests of the built module. Build first (dotnet build PsCamSync.sln), then:
 #   Invoke-Pester ./tests/pester -Tag CI
 # Simulated cameras only: no hardware, no PTP daemon needed.
+# The takes whose counts are asserted exactly run at 25 Hz: its 10 ms late tolerance absorbs the stalls a loaded CI
+# machine inflicts (whole-machine stalls up to ~10 ms); what a late slot does is tested in Faults.Tests.ps1 and the C# tests.
 
 BeforeAll {
     $script:Manifest = Join-Path $PSScriptRoot '..' '..' 'PsCamSync.psd1'
@@ -135,7 +137,7 @@ Describe 'Get-CameraTimestampDelta' -Tag CI {
 Describe 'Start-SyncCapture -Wait' -Tag CI {
     BeforeAll {
         $script:Result = Get-SyncCamera -Simulated 3 |
-            Start-SyncCapture -FrameRate 60 -FrameCount 30 -Path (NewTakePath 'wait') -Wait
+            Start-SyncCapture -FrameRate 25 -FrameCount 30 -Path (NewTakePath 'wait') -Wait
     }
 
     It 'writes a completed result for three cameras' {
@@ -171,7 +173,7 @@ Describe 'Start-SyncCapture -Wait' -Tag CI {
             [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($_))
         }
         $deserialized[0].pstypenames[0] | Should -Be 'Deserialized.PsCamSync.Core.Cameras.CameraInfo'
-        $r = $deserialized | Start-SyncCapture -FrameRate 50 -FrameCount 10 -Lead 1 -Path (NewTakePath 'deserialized') -Wait
+        $r = $deserialized | Start-SyncCapture -FrameRate 25 -FrameCount 10 -Lead 1 -Path (NewTakePath 'deserialized') -Wait
         $r.Cameras | Should -Be @('sim-0', 'sim-1')
         $r.Captured | Should -Be 20
     }
@@ -218,7 +220,7 @@ Describe 'Start-SyncCapture -Wait' -Tag CI {
 
 Describe 'Start-SyncCapture as a job' -Tag CI {
     It 'runs to completion; Receive-Job gives the result that Measure-SyncTake reads' {
-        $job = Start-SyncCapture -CameraId sim-0, sim-1 -Backend Simulated -FrameRate 50 -FrameCount 25 -Lead 1 -Path (NewTakePath 'job') -Name pester-job
+        $job = Start-SyncCapture -CameraId sim-0, sim-1 -Backend Simulated -FrameRate 25 -FrameCount 25 -Lead 1 -Path (NewTakePath 'job') -Name pester-job
         try {
             $job.PSJobTypeName | Should -Be 'SyncCaptureJob'
             $job.Location | Should -Be ([System.Net.Dns]::GetHostName())
@@ -296,10 +298,10 @@ Describe 'Trigger modes' -Tag CI {
     BeforeAll {
         # -Verbose goes to the output stream (4>&1) so the test can read what the user sees.
         $script:Out = Get-SyncCamera -Simulated 2 |
-            Start-SyncCapture -FrameRate 50 -FrameCount 25 -Lead 1 -Path (NewTakePath 'default-mode') -Wait -Verbose 4>&1
+            Start-SyncCapture -FrameRate 25 -FrameCount 25 -Lead 1 -Path (NewTakePath 'default-mode') -Wait -Verbose 4>&1
         $script:Default = $Out | Where-Object { $_ -is [PsCamSync.Commands.SyncTakeResult] }
         $script:Software = Get-SyncCamera -Simulated 2 |
-            Start-SyncCapture -TriggerMode Software -FrameRate 50 -FrameCount 25 -Lead 1 -Path (NewTakePath 'software-mode') -Wait
+            Start-SyncCapture -TriggerMode Software -FrameRate 25 -FrameCount 25 -Lead 1 -Path (NewTakePath 'software-mode') -Wait
     }
 
     It 'uses the best mode every camera supports, and says which and why' {

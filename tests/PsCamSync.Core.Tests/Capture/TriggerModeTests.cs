@@ -87,8 +87,11 @@ public sealed class TriggerModeTests
         Print("action", m, r);
         Assert.Equal(SyncTriggerMode.Action, m.TriggerMode);
         Assert.Equal("asked for", m.TriggerModeNote);
-        Assert.All(m.Cameras, c => Assert.Equal(180, c.Counts.Captured + c.Counts.TriggerLate));
-        long fired = 180 - m.Cameras[0].Counts.TriggerLate;
+        // The command leaves from the trigger thread at Tn: a stall of the machine between the thread's in-time check and
+        // the send (a CI-like run: 9.8 ms at 60 Hz) exposes the frames more than half a period late, so the slot is
+        // TriggerMissed on every camera alike and its frames are extras named by the Stream faults. Its command was sent.
+        var (late, _) = SimulatedTakeTests.AssertEveryFrameButHostStalls(m, 180, dir.Combine("take"));
+        long fired = 180 - late.Count;
         Assert.Equal(fired, m.Actions!.Sent);
         Assert.All(m.Cameras, c => Assert.Equal(fired, c.ActionAcks!.Acknowledged));
         Assert.Equal("127.255.255.255:3956", m.Actions.Destination);
@@ -107,13 +110,18 @@ public sealed class TriggerModeTests
         foreach (SimulatedCamera c in cameras)
             _output.WriteLine($"{c.Id}: produced {c.FramesProduced}, warm-up {m.Cameras[c.Index].WarmUpFrames}, ignored actions {c.ActionsIgnored}, ignored triggers {c.IgnoredTriggers}");
         Assert.Equal(SyncTriggerMode.CameraScheduler, m.TriggerMode);
-        SimulatedTakeTests.AssertEveryFrame(m, 150);
-        Assert.True(m.State == TakeState.Completed && m.Faults.Count == 0, SimulatedTakeTests.Describe(m));
+        SimulatedTakeTests.AssertEveryFrameButCancelOverrun(m, 150);
         Assert.Equal(0, m.Actions!.Sent); // one commit per camera, no packet per frame
         Assert.InRange(r.MappedDeviceSkew.P99Ns, 0, 2_000 + 5_000);
-        // The scheduler was cancelled half a period after the last slot: no frame after the take.
+        // The scheduler was cancelled half a period after the last slot: no frame after the take, unless a stall of the
+        // machine delayed the cancel past the next grid time; then exactly one, the frame the camera's Stream fault names.
         var table = FramesTableReader.Read(Path.Combine(dir.Combine("take"), m.Cameras[0].FramesFile));
         Assert.Equal(150, table.Count);
+        foreach (SimulatedCamera c in cameras)
+        {
+            long overrun = c.FramesProduced - m.Cameras[c.Index].WarmUpFrames - 150;
+            Assert.Equal(m.Faults.Count(f => f.Camera == c.Id), overrun);
+        }
     }
 
     [Fact]
@@ -130,8 +138,7 @@ public sealed class TriggerModeTests
 
         var (m, r) = Take(cameras, 50, 2, SyncTriggerMode.CameraScheduler, dir);
         Print("scheduler without GVCP", m, r);
-        SimulatedTakeTests.AssertEveryFrame(m, 100);
-        Assert.True(m.State == TakeState.Completed && m.Faults.Count == 0, SimulatedTakeTests.Describe(m));
+        SimulatedTakeTests.AssertEveryFrameButCancelOverrun(m, 100);
         Assert.Equal("none: the cameras' action schedulers fire on their own", m.Actions!.Destination);
         Assert.Equal(0, m.Actions.Sent);
         Assert.Equal(100, r.CompleteFrameSets);
@@ -214,9 +221,12 @@ public sealed class TriggerModeTests
         Assert.Equal(0, m.Cameras[0].ActionAcks!.ActionLate);
         Assert.Equal(m.Actions!.Sent, m.Cameras[1].ActionAcks!.ActionLate);
         Assert.Equal(m.FirstFrameIndex, m.Cameras[1].ActionAcks!.FirstLateFrameIndex);
-        var fault = Assert.Single(m.Faults, f => f.Camera == "sim-1");
-        Assert.Equal(TakeFaultSource.Trigger, fault.Source);
+        var fault = Assert.Single(m.Faults, f => f.Camera == "sim-1" && f.Source == TakeFaultSource.Trigger);
         Assert.Contains("reached the camera after their action time (ACTION_LATE", fault.Message);
+        // sim-1 fires when each packet arrives, a period before Tn: a stall of the host before a send (a CI-like run: 13 ms
+        // at 50 Hz) moves that frame away from its slot, and the Stream fault counts it as matching none.
+        Assert.All(m.Faults.Where(f => f.Camera == "sim-1" && f != fault), f =>
+            Assert.True(f.Source == TakeFaultSource.Stream && f.Message.Contains("frames matched no trigger slot"), f.Message));
         Assert.DoesNotContain(m.Faults, f => f.Camera == "sim-0");
     }
 

@@ -160,6 +160,8 @@ public sealed class SpinnakerStreamTests
                 late = SimulatedTakeTests.AssertEveryFrameButLateWakes(manifest, 100, session.TakePath);
             else if (mode == SyncTriggerMode.Action)
                 (late, missed) = SimulatedTakeTests.AssertEveryFrameButHostStalls(manifest, 100, session.TakePath);
+            else if (mode == SyncTriggerMode.CameraScheduler)
+                SimulatedTakeTests.AssertEveryFrameButCancelOverrun(manifest, 100);
             else
             {
                 SimulatedTakeTests.AssertEveryFrame(manifest, 100);
