@@ -21,10 +21,13 @@ public class SimulatedTakeTests
 
     /// <summary>
     /// The late tolerance for takes whose subject is the pipeline (frames present, pixels, analysis), not the trigger
-    /// thread's wake-up: 90% of the period, ns. A shared CI machine can stall a thread for several ms (one stall of
-    /// 6.5 ms cost a 60 Hz take its quarter-period tolerance); wake-up error is measured by the bench, not asserted here.
+    /// thread's wake-up, ns: the period less a quarter period or 4 ms, whichever is more (12.5 ms at 60 Hz, 30 ms at
+    /// 25 Hz). A shared CI machine can stall a thread for ~10 ms (one stall of 6.5 ms cost a 60 Hz take its
+    /// quarter-period tolerance); wake-up error is measured by the bench, not asserted here. The rest of the period
+    /// keeps a slot fired that late more than the simulated sensor's busy time (exposure 1 ms + readout 2 ms) before the
+    /// next slot's trigger: at 90 % of the period (the old value) a CI-like run had a slot TriggerMissed on every camera.
     /// </summary>
-    internal static long PipelineLateTolerance(FrameSchedule schedule) => schedule.PeriodNs * 9 / 10;
+    internal static long PipelineLateTolerance(FrameSchedule schedule) => schedule.PeriodNs - Math.Max(schedule.PeriodNs / 4, 4_000_000);
 
     internal static List<ICamera> OpenSimulated(int count, Action<int, SimulatedCameraOptions>? configure = null)
     {
@@ -190,16 +193,20 @@ public class SimulatedTakeTests
 
         // The report sees every frame set and recovers each camera's clock offset.
         var report = TakeAnalyzer.Analyze(session.TakePath);
+        // How late each camera's triggers went out on average (tens of µs; more on a stalled machine, up to the tolerance).
+        var meanLateness = manifest.Cameras.Select(c => FramesTableReader.Read(Path.Combine(session.TakePath, c.FramesFile))
+            .Where(r => r.Status == FrameStatus.Captured).Average(r => (double)(r.TriggerNs - r.ScheduledNs))).ToList();
         Assert.Equal(captured, report.CompleteFrameSets);
         Assert.Equal(FrameMatchMethod.Index, report.MatchedBy);
         Assert.Equal(0, report.ScheduledSkew.MaxNs);
         for (int k = 0; k < 3; k++)
         {
             var model = SimulatedBackend.DefaultOptions(k);
-            double expected = model.ClockOffsetNs + model.TriggerLatencyUs * 1000;
-            // Tolerance: the mean trigger lateness over 300 frames (tens of µs; 500 µs allowed for a loaded machine)
-            // plus the clock's drift over the take (ppm × up to 10 s since the camera was opened).
-            double tolerance = 500_000 + Math.Abs(model.ClockDriftPpm) * 1e-6 * 10e9;
+            // Exposure starts the trigger latency after the trigger was sent, which was the mean lateness after Tn.
+            double expected = model.ClockOffsetNs + model.TriggerLatencyUs * 1000 + meanLateness[k];
+            // Tolerance: a stall between stamping a trigger and sending it (a few ms, on a few of 300 frames) plus the
+            // clock's drift over the take (ppm × up to 10 s since the camera was opened).
+            double tolerance = 200_000 + Math.Abs(model.ClockDriftPpm) * 1e-6 * 10e9;
             Assert.InRange(report.Cameras[k].DeviceOffsetMeanNs, expected - tolerance, expected + tolerance);
             Assert.Equal(captured, report.Cameras[k].Captured);
             Assert.Equal(late.Count, report.Cameras[k].Late);
@@ -211,13 +218,13 @@ public class SimulatedTakeTests
         Assert.InRange(report.DeviceSkew.P50Ns, offsetSpread - 500_000, offsetSpread + 500_000);
 
         // Each camera's clock model, latched before the take, recovers its offset; mapped through it, exposures line up
-        // on the shared timeline to within the trigger skew, and start the trigger latency (10 µs) after Tn.
+        // on the shared timeline to within the trigger skew, and start the trigger latency (10 µs) plus the trigger's mean lateness after Tn.
         for (int k = 0; k < 3; k++)
         {
             var model = manifest.Cameras[k].ClockModel;
             Assert.True(model is not null, manifest.Cameras[k].ClockModelNote);
             Assert.InRange(model!.OffsetNs, SimulatedBackend.DefaultOptions(k).ClockOffsetNs - 100_000, SimulatedBackend.DefaultOptions(k).ClockOffsetNs + 100_000);
-            Assert.InRange(report.Cameras[k].MappedOffsetMeanNs!.Value, 0, 500_000);
+            Assert.InRange(report.Cameras[k].MappedOffsetMeanNs!.Value, Math.Max(0, meanLateness[k] - 200_000), meanLateness[k] + 200_000);
         }
         Assert.Equal(captured, report.MappedDeviceSkew.FrameSets);
         Assert.InRange(report.MappedDeviceSkew.P50Ns, 0, 200_000);
