@@ -69,7 +69,7 @@ public class EncoderTakeTests
             new CaptureOptions
             {
                 Schedule = schedule, Path = dir.Combine("take"), Encoder = VideoEncoder.Ffv1, FfmpegPath = slow, BufferMemoryBytes = 8 * 640 * 480,
-                // 18 ms: a stalled machine's wake-ups (up to ~10 ms) stay inside it, a trigger thread held up by the 100 ms
+                // 15 ms: a stalled machine's wake-ups (up to ~10 ms) stay inside it, a trigger thread held up by the 100 ms
                 // encoder would not.
                 LateToleranceNs = SimulatedTakeTests.PipelineLateTolerance(schedule),
             });
